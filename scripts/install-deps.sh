@@ -1,0 +1,31 @@
+#!/bin/sh
+# Install the Debian 12 packages sroscope needs to build kernels, boot them
+# under QEMU and build the user-space tools. Idempotent: does nothing when
+# everything is already there.
+set -eu
+
+PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache
+libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
+clang llvm lld
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+qemu-system-x86 qemu-system-arm busybox-static
+linux-source-6.12"
+
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+# linux-source-6.12 lives in bookworm-backports.
+if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo "deb http://deb.debian.org/debian bookworm-backports main" |
+		$SUDO tee /etc/apt/sources.list.d/bookworm-backports.list >/dev/null
+fi
+echo "install-deps: installing:$missing"
+$SUDO apt-get update -qq || true
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,87 @@
+# Keep the books of the SRO host path from its trace events alone.
+#
+# Input: the text of /sys/kernel/tracing/trace with the "sro" events on.
+# Output: "key value" lines the tests compare with the emulated RMM's
+# ground truth and with /sys/kernel/debug/sro/stats:
+#   realm R held_bytes N     bytes the realm world holds for realm R
+#   held_bytes N             the same, all realms
+#   out_bytes N              allocated by the provider, not freed or leaked
+#   leaked_bytes N           given up for good (undelegate refused)
+#   donated_bytes N / reclaimed_bytes N / freed_bytes N / allocated_bytes N
+#   errors N                 books that do not balance (details on stderr)
+# Every range is tracked by physical address, so a double donation, a
+# reclaim of memory never donated or a free of memory still donated shows
+# up as an error even when the totals happen to balance.
+
+function field(name,    i) {
+	for (i = 1; i <= NF; i++)
+		if (index($i, name "=") == 1)
+			return substr($i, length(name) + 2)
+	return ""
+}
+
+function num(s) {
+	return s + 0
+}
+
+function bad(msg) {
+	errors++
+	if (errors <= 20)
+		print "books: " msg " at line " NR > "/dev/stderr"
+}
+
+/ sro_alloc: / {
+	allocated += num(field("size"))
+	next
+}
+
+/ sro_donate: / {
+	pa = field("pa"); size = num(field("size")); r = field("realm")
+	if (pa in held_size)
+		bad("donated twice " pa)
+	held_size[pa] = size; held_realm[pa] = r
+	realm_held[r] += size
+	donated += size
+	next
+}
+
+/ sro_reclaim: / {
+	pa = field("pa"); size = num(field("size"))
+	if (!(pa in held_size) || held_size[pa] != size) {
+		bad("reclaim of " pa "+" size " not donated as such")
+		next
+	}
+	realm_held[held_realm[pa]] -= size
+	delete held_size[pa]; delete held_realm[pa]
+	reclaimed += size
+	next
+}
+
+/ sro_free: / {
+	pa = field("pa"); size = num(field("size"))
+	if (pa in held_size)
+		bad("free of " pa " while the realm world holds it")
+	freed += size
+	next
+}
+
+/ sro_leak: / {
+	leaked += num(field("size"))
+	next
+}
+
+END {
+	held = 0
+	for (r in realm_held) {
+		printf "realm %s held_bytes %d\n", r, realm_held[r]
+		held += realm_held[r]
+	}
+	printf "held_bytes %d\n", held
+	printf "allocated_bytes %d\n", allocated
+	printf "donated_bytes %d\n", donated
+	printf "reclaimed_bytes %d\n", reclaimed
+	printf "freed_bytes %d\n", freed
+	printf "leaked_bytes %d\n", leaked
+	printf "out_bytes %d\n", allocated - freed - leaked
+	printf "errors %d\n", errors
+}
