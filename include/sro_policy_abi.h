@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What a sroscope allocation policy returns, and the kfuncs it may call.
+ * The numbers match include/linux/sro_policy.h of the kernel series; the
+ * structures themselves come from the kernel's BTF (vmlinux.h).
+ */
+#ifndef SRO_POLICY_ABI_H
+#define SRO_POLICY_ABI_H
+
+/* Sources, as numbered by the kernel (enum rmi_mem_source). */
+#define SRO_SRC_EXACT	0	/* alloc_pages_exact(): today's default */
+#define SRO_SRC_CONTIG	1	/* alloc_contig_pages() */
+#define SRO_SRC_POOL	2	/* the pre-allocated SRO pool */
+#define SRO_SRC_NR	3
+#define SRO_SRC_END	0xf	/* ends a verdict's list early */
+
+/* Try a, then b, then c; the kernel adds exact as the last resort. */
+#define SRO_VERDICT(a, b, c)	((a) | (b) << 4 | (c) << 8)
+#define SRO_ONLY(a)		SRO_VERDICT(a, SRO_SRC_END, SRO_SRC_END)
+
+/* sro_policy_req.purpose */
+#define SRO_PURPOSE_SRO		0
+#define SRO_PURPOSE_RD		1
+#define SRO_PURPOSE_RTT		2
+#define SRO_PURPOSE_REC		3
+#define SRO_PURPOSE_DATA	4
+
+/* sro_policy_req.state */
+#define SRO_STATE_DELEGATED	0
+#define SRO_STATE_UNDELEGATED	1
+
+#ifdef __BPF__
+/*
+ * kfuncs, callable from sro_policy_ops programs only. pahole 1.24 does not
+ * put kfunc prototypes in vmlinux.h, so they are declared here.
+ */
+extern unsigned long long bpf_sro_pool_free_bytes(void) __ksym;
+extern void bpf_sro_pool_request_size(unsigned long long bytes) __ksym;
+extern unsigned long long bpf_sro_free_blocks(unsigned int order) __ksym;
+#endif
+
+#endif /* SRO_POLICY_ABI_H */
