@@ -41,4 +41,8 @@ make -s -C "$SRC/tools/bpf/bpftool" -j"$J" \
 	OUTPUT="$OUT/bpftool-build/" >/dev/null 2>&1 ||
 	make -C "$SRC/tools/bpf/bpftool" -j"$J" OUTPUT="$OUT/bpftool-build/"
 cp "$OUT/bpftool-build/bpftool" "$OUT/bin/bpftool"
+# The UAPI headers libbpf 1.5 was written against (Debian 12's are 6.1).
+mkdir -p "$OUT/include/linux"
+cp "$SRC/tools/include/uapi/linux/bpf.h" "$SRC/tools/include/uapi/linux/bpf_common.h" \
+	"$SRC/tools/include/uapi/linux/btf.h" "$OUT/include/linux/"
 echo "$OUT"

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Helpers shared by the sroscope subcommands. */
+#ifndef SROSCOPE_COMMON_H
+#define SROSCOPE_COMMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SROSCOPE_VERSION	"0.1.0"
+
+/* Where the kernel series publishes its counters. */
+#define SRO_STATS_PATH		"/sys/kernel/debug/sro/stats"
+/* Where sroscope pins what must outlive it. */
+#define SROSCOPE_PIN_DIR	"/sys/fs/bpf/sroscope"
+
+extern bool verbose;
+
+/* Route libbpf's messages to stderr, debug ones only with -v. */
+void setup_libbpf_logging(void);
+
+/*
+ * Fail with a clear message unless the process has the capabilities a
+ * command needs. @what names the command for the message.
+ */
+enum sro_cap {
+	NEED_BPF = 1,		/* CAP_BPF: load programs, create maps */
+	NEED_PERFMON = 2,	/* CAP_PERFMON: attach to tracepoints */
+	NEED_ADMIN = 4,		/* CAP_SYS_ADMIN: struct_ops, debugfs */
+};
+int check_caps(unsigned int need, const char *what);
+
+/*
+ * Read the value of a "key value" line from a file such as
+ * SRO_STATS_PATH. Lines may have several words before the value ("source
+ * exact allocs 3"): @key is everything before the last word.
+ * Return 0 and fill @val, or -errno.
+ */
+int read_stat(const char *path, const char *key, char *val, size_t len);
+int read_stat_u64(const char *path, const char *key, uint64_t *val);
+
+/* Monotonic time since boot, as the kernel's ktime_get_boottime_ns(). */
+uint64_t boottime_ns(void);
+
+#endif

@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sroscope policy: load, swap and unload the BPF allocation policy of the
+ * SRO host path (struct sro_policy_ops), and show which one is in charge.
+ *
+ * A policy is attached through a BPF link pinned at
+ * /sys/fs/bpf/sroscope/policy (mode 0600), so it stays in charge after
+ * this command exits. "swap" replaces it atomically with BPF_LINK_UPDATE
+ * and BPF_F_REPLACE on that pinned link: requests never see a moment
+ * without a policy, and a concurrent swap is detected, not overwritten.
+ */
+#include <argp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "policy.h"
+
+#define POLICY_PIN	SROSCOPE_PIN_DIR "/policy"
+#define POLICY_TYPE	"sro_policy_ops"
+#define LOG_SIZE	(1 << 20)
+#define LOG_TAIL_LINES	20
+
+/* Directories searched for NAME.bpf.o, in order. */
+static void policy_dirs(char dirs[][PATH_MAX], int *n)
+{
+	const char *env = getenv("SROSCOPE_POLICY_DIR");
+	char exe[PATH_MAX];
+	ssize_t len;
+
+	*n = 0;
+	if (env && *env)
+		snprintf(dirs[(*n)++], PATH_MAX, "%s", env);
+	/* Next to the binary: <prefix>/bin/sroscope -> <prefix>/lib/... */
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0) {
+		char *slash;
+
+		exe[len] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (snprintf(dirs[*n], PATH_MAX,
+				     "%s/../lib/sroscope/policies", exe) < PATH_MAX)
+				(*n)++;
+		}
+	}
+	snprintf(dirs[(*n)++], PATH_MAX, "/usr/lib/sroscope/policies");
+}
+
+static int resolve_policy(const char *arg, char *path, size_t len)
+{
+	char dirs[3][PATH_MAX];
+	int n, i;
+
+	if (strchr(arg, '/') || strstr(arg, ".bpf.o")) {
+		if (access(arg, R_OK)) {
+			fprintf(stderr, "sroscope policy: cannot read %s: %s\n",
+				arg, strerror(errno));
+			return -errno;
+		}
+		snprintf(path, len, "%s", arg);
+		return 0;
+	}
+	policy_dirs(dirs, &n);
+	for (i = 0; i < n; i++) {
+		if (snprintf(path, len, "%s/%s.bpf.o", dirs[i], arg) >= (int)len)
+			continue;
+		if (!access(path, R_OK))
+			return 0;
+	}
+	fprintf(stderr, "sroscope policy: no policy named '%s' (see 'sroscope policy list')\n",
+		arg);
+	return -ENOENT;
+}
+
+struct loaded {
+	struct bpf_object *obj;
+	struct bpf_map *map;
+	char *log;
+};
+
+static void loaded_close(struct loaded *l)
+{
+	bpf_object__close(l->obj);
+	free(l->log);
+	l->obj = NULL;
+	l->log = NULL;
+}
+
+/* Print the last lines of the verifier log: the reason is at the end. */
+static void print_log_tail(const char *log)
+{
+	const char *p = log + strlen(log);
+	int lines = 0;
+
+	while (p > log && lines <= LOG_TAIL_LINES)
+		if (*--p == '\n')
+			lines++;
+	fprintf(stderr, "verifier log (last lines; -v for all):\n%s\n",
+		p == log ? p : p + 1);
+}
+
+/* Open @path, check it is a policy, load it into the kernel. */
+static int load_object(const char *path, struct loaded *l)
+{
+	const struct btf_type *t;
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	const char *tname;
+	int err, n = 0;
+
+	l->obj = bpf_object__open_file(path, NULL);
+	if (!l->obj) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: %s is not a BPF object: %s\n",
+			path, strerror(-err));
+		return err;
+	}
+	bpf_object__for_each_map(map, l->obj) {
+		if (bpf_map__type(map) != BPF_MAP_TYPE_STRUCT_OPS)
+			continue;
+		t = btf__type_by_id(bpf_object__btf(l->obj),
+				    bpf_map__btf_value_type_id(map));
+		tname = t ? btf__name_by_offset(bpf_object__btf(l->obj),
+						t->name_off) : NULL;
+		if (!tname || strcmp(tname, POLICY_TYPE))
+			continue;
+		if (!(bpf_map__map_flags(map) & BPF_F_LINK)) {
+			fprintf(stderr, "sroscope policy: %s: struct %s %s must be in SEC(\".struct_ops.link\")\n",
+				path, POLICY_TYPE, bpf_map__name(map));
+			return -EINVAL;
+		}
+		l->map = map;
+		n++;
+	}
+	if (n != 1) {
+		fprintf(stderr, "sroscope policy: %s is not a policy: it must define exactly one struct %s (found %d)\n",
+			path, POLICY_TYPE, n);
+		return -EINVAL;
+	}
+
+	/* Keep the verifier's log to explain a rejection. */
+	l->log = calloc(1, LOG_SIZE);
+	if (!l->log)
+		return -ENOMEM;
+	/* libbpf asks for the log only when a load fails. */
+	bpf_object__for_each_program(prog, l->obj)
+		bpf_program__set_log_buf(prog, l->log, LOG_SIZE);
+	err = bpf_object__load(l->obj);
+	if (err) {
+		fprintf(stderr, "sroscope policy: the kernel refused %s: %s\n",
+			path, strerror(-err));
+		if (err == -ENOTSUP || err == -ESRCH || err == -ENOENT)
+			fprintf(stderr, "  (a kernel without the SRO policy hook? it needs CONFIG_ARM_RMM_SRO_POLICY and BTF)\n");
+		if (l->log[0])
+			print_log_tail(l->log);
+		return err;
+	}
+	return 0;
+}
+
+/* Pin @link so that the policy outlives this process; 0600, root only. */
+static int pin_link(struct bpf_link *link)
+{
+	int err;
+
+	if (mkdir(SROSCOPE_PIN_DIR, 0700) && errno != EEXIST) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)\n",
+			SROSCOPE_PIN_DIR, strerror(errno));
+		return err;
+	}
+	err = bpf_link__pin(link, POLICY_PIN);
+	if (err) {
+		fprintf(stderr, "sroscope policy: cannot pin %s: %s\n",
+			POLICY_PIN, strerror(-err));
+		return err;
+	}
+	chmod(POLICY_PIN, 0600);
+	return 0;
+}
+
+/* The name of the struct_ops map behind the pinned link, if any. */
+static int pinned_policy(int *link_fd, __u32 *map_id, char *name, size_t len)
+{
+	struct bpf_link_info info = {};
+	struct bpf_map_info minfo = {};
+	__u32 ilen = sizeof(info), mlen = sizeof(minfo);
+	int fd, mfd;
+
+	fd = bpf_obj_get(POLICY_PIN);
+	if (fd < 0)
+		return -errno;
+	if (bpf_link_get_info_by_fd(fd, &info, &ilen) ||
+	    info.type != BPF_LINK_TYPE_STRUCT_OPS) {
+		close(fd);
+		return -EINVAL;
+	}
+	*map_id = info.struct_ops.map_id;
+	mfd = bpf_map_get_fd_by_id(*map_id);
+	if (mfd >= 0 && !bpf_map_get_info_by_fd(mfd, &minfo, &mlen))
+		snprintf(name, len, "%s", minfo.name);
+	else
+		snprintf(name, len, "?");
+	if (mfd >= 0)
+		close(mfd);
+	if (link_fd)
+		*link_fd = fd;
+	else
+		close(fd);
+	return 0;
+}
+
+static int do_load(const char *arg)
+{
+	char path[PATH_MAX], name[BPF_OBJ_NAME_LEN];
+	struct loaded l = {};
+	struct bpf_link *link;
+	__u32 map_id;
+	int err;
+
+	if (!pinned_policy(NULL, &map_id, name, sizeof(name))) {
+		fprintf(stderr, "sroscope policy: policy '%s' is already loaded; use 'sroscope policy swap %s'\n",
+			name, arg);
+		return -EEXIST;
+	}
+	err = resolve_policy(arg, path, sizeof(path));
+	if (err)
+		return err;
+	err = load_object(path, &l);
+	if (err)
+		goto out;
+	link = bpf_map__attach_struct_ops(l.map);
+	if (!link) {
+		err = -errno;
+		if (err == -EBUSY)
+			fprintf(stderr, "sroscope policy: another policy is attached but not pinned by sroscope (loaded by another tool?); detach it first\n");
+		else
+			fprintf(stderr, "sroscope policy: cannot attach %s: %s\n",
+				arg, strerror(-err));
+		goto out;
+	}
+	err = pin_link(link);
+	if (err) {
+		bpf_link__destroy(link);	/* detaches: default again */
+		goto out;
+	}
+	/* The pin keeps it attached; drop our reference without detaching. */
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	printf("policy %s loaded from %s\n", bpf_map__name(l.map), path);
+out:
+	loaded_close(&l);
+	return err;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int do_swap(const char *arg)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
+	char path[PATH_MAX], old[BPF_OBJ_NAME_LEN];
+	int link_fd = -1, old_fd = -1, err;
+	struct loaded l = {};
+	struct bpf_link *link;
+	uint64_t t0, t1;
+	__u32 map_id;
+
+	err = pinned_policy(&link_fd, &map_id, old, sizeof(old));
+	if (err) {
+		fprintf(stderr, "sroscope policy: no policy loaded by sroscope to swap; use 'sroscope policy load %s'\n",
+			arg);
+		return err;
+	}
+	old_fd = bpf_map_get_fd_by_id(map_id);
+	if (old_fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	err = resolve_policy(arg, path, sizeof(path));
+	err = err ?: load_object(path, &l);
+	if (err)
+		goto out;
+
+	/*
+	 * Make the new struct_ops map ready. libbpf only writes its value
+	 * while attaching; since one policy is already attached, the kernel
+	 * refuses the new link with -EBUSY but the value stays written.
+	 * Should the old policy have vanished meanwhile, the new one is
+	 * simply attached and pinned.
+	 */
+	link = bpf_map__attach_struct_ops(l.map);
+	if (link) {
+		unlink(POLICY_PIN);
+		err = pin_link(link);
+		if (err)
+			bpf_link__destroy(link);
+		else {
+			bpf_link__disconnect(link);
+			bpf_link__destroy(link);
+			printf("policy %s loaded (the previous one was gone)\n",
+			       bpf_map__name(l.map));
+		}
+		goto out;
+	}
+	if (errno != EBUSY) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: cannot prepare %s: %s\n",
+			arg, strerror(-err));
+		goto out;
+	}
+
+	opts.old_map_fd = old_fd;
+	t0 = now_ns();
+	err = bpf_link_update(link_fd, bpf_map__fd(l.map), &opts);
+	t1 = now_ns();
+	if (err) {
+		err = -errno;
+		if (err == -EPERM || err == -EINVAL)
+			fprintf(stderr, "sroscope policy: the policy changed while swapping (someone else swapped?); nothing done\n");
+		else
+			fprintf(stderr, "sroscope policy: swap failed: %s\n",
+				strerror(-err));
+		goto out;
+	}
+	printf("policy %s replaced by %s in %.1f us\n", old,
+	       bpf_map__name(l.map), (t1 - t0) / 1000.0);
+out:
+	loaded_close(&l);
+	if (old_fd >= 0)
+		close(old_fd);
+	if (link_fd >= 0)
+		close(link_fd);
+	return err;
+}
+
+static int do_unload(void)
+{
+	char name[BPF_OBJ_NAME_LEN];
+	__u32 map_id;
+
+	if (pinned_policy(NULL, &map_id, name, sizeof(name))) {
+		fprintf(stderr, "sroscope policy: no policy loaded by sroscope\n");
+		return -ENOENT;
+	}
+	/* The pin holds the last reference: removing it detaches. */
+	if (unlink(POLICY_PIN)) {
+		fprintf(stderr, "sroscope policy: cannot remove %s: %s\n",
+			POLICY_PIN, strerror(errno));
+		return -errno;
+	}
+	printf("policy %s unloaded; the built-in default is in charge\n", name);
+	return 0;
+}
+
+static int do_list(void)
+{
+	char dirs[3][PATH_MAX], name[BPF_OBJ_NAME_LEN];
+	int n, i, shown = 0;
+	__u32 map_id;
+
+	printf("shipped policies:\n");
+	policy_dirs(dirs, &n);
+	for (i = 0; i < n; i++) {
+		struct dirent *e;
+		DIR *d = opendir(dirs[i]);
+
+		if (!d)
+			continue;
+		while ((e = readdir(d))) {
+			size_t len = strlen(e->d_name);
+
+			if (len < 7 || strcmp(e->d_name + len - 6, ".bpf.o"))
+				continue;
+			printf("  %-12.*s %s/%s\n", (int)(len - 6), e->d_name,
+			       dirs[i], e->d_name);
+			shown++;
+		}
+		closedir(d);
+		if (shown)
+			break;	/* the first directory with policies wins */
+	}
+	if (!shown)
+		printf("  (none found; set SROSCOPE_POLICY_DIR)\n");
+	if (!pinned_policy(NULL, &map_id, name, sizeof(name)))
+		printf("loaded: %s (struct_ops map id %u, pinned at %s)\n",
+		       name, map_id, POLICY_PIN);
+	else
+		printf("loaded: none (built-in default)\n");
+	return 0;
+}
+
+static int do_status(void)
+{
+	static const char *const src[] = { "exact", "contig", "pool" };
+	char active[64], key[64], name[BPF_OBJ_NAME_LEN];
+	uint64_t since, v;
+	__u32 map_id;
+	unsigned int i;
+
+	if (read_stat(SRO_STATS_PATH, "policy", active, sizeof(active))) {
+		fprintf(stderr, "sroscope policy: cannot read %s: is this a kernel with the SRO series, and debugfs mounted?\n",
+			SRO_STATS_PATH);
+		return -ENOENT;
+	}
+	printf("active:     %s\n", active);
+	if (!pinned_policy(NULL, &map_id, name, sizeof(name)))
+		printf("pinned:     %s (map id %u)\n", POLICY_PIN, map_id);
+	if (!read_stat_u64(SRO_STATS_PATH, "policy_since_ns", &since) && since)
+		printf("since:      %.1f s ago\n",
+		       (boottime_ns() - since) / 1e9);
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "policy_decisions %s", src[i]);
+		if (!read_stat_u64(SRO_STATS_PATH, key, &v))
+			printf("decisions:  %-7s %llu\n", src[i],
+			       (unsigned long long)v);
+	}
+	if (!read_stat_u64(SRO_STATS_PATH, "policy_fallbacks", &v))
+		printf("fallbacks:  %llu\n", (unsigned long long)v);
+	if (!read_stat_u64(SRO_STATS_PATH, "policy_invalid", &v))
+		printf("invalid:    %llu verdicts replaced by the default\n",
+		       (unsigned long long)v);
+	if (!read_stat_u64(SRO_STATS_PATH, "policy_swaps", &v))
+		printf("swaps:      %llu\n", (unsigned long long)v);
+	return 0;
+}
+
+static const char policy_doc[] =
+"Load, swap and unload the allocation policy of the SRO host path.\n"
+"\n"
+"COMMANDS:\n"
+"  list              shipped policies and the one loaded\n"
+"  load NAME|FILE    attach a policy (pinned: it stays after exit)\n"
+"  swap NAME|FILE    replace the loaded policy atomically\n"
+"  unload            detach it: the built-in default takes over\n"
+"  status            active policy, since when, decisions per source\n"
+"\n"
+"EXAMPLES:\n"
+"  sroscope policy list\n"
+"  sroscope policy load pool\n"
+"  sroscope policy swap ./my_policy.bpf.o\n"
+"  sroscope policy status\n";
+
+static error_t policy_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'v':
+		verbose = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+int cmd_policy(int argc, char **argv)
+{
+	static const struct argp_option opts[] = {
+		{ "verbose", 'v', NULL, 0, "Show libbpf and verifier debug output", 0 },
+		{},
+	};
+	const struct argp argp = {
+		.options = opts,
+		.parser = policy_parse,
+		.args_doc = "COMMAND [NAME|FILE]",
+		.doc = policy_doc,
+	};
+	const char *cmd, *arg;
+	int idx, err;
+
+	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER, &idx, NULL);
+	if (err)
+		return 2;
+	if (idx >= argc) {
+		argp_help(&argp, stderr, ARGP_HELP_STD_USAGE, "sroscope policy");
+		return 2;
+	}
+	cmd = argv[idx];
+	arg = idx + 1 < argc ? argv[idx + 1] : NULL;
+	setup_libbpf_logging();
+
+	if (!strcmp(cmd, "list"))
+		return do_list() ? 1 : 0;
+	if (!strcmp(cmd, "status"))
+		return do_status() ? 1 : 0;
+	if (check_caps(NEED_BPF | NEED_ADMIN, "policy"))
+		return 1;
+	if (!strcmp(cmd, "unload"))
+		return do_unload() ? 1 : 0;
+	if (!strcmp(cmd, "load") || !strcmp(cmd, "swap")) {
+		if (!arg) {
+			fprintf(stderr, "sroscope policy %s: which policy? (NAME or FILE.bpf.o)\n",
+				cmd);
+			return 2;
+		}
+		return (cmd[0] == 'l' ? do_load(arg) : do_swap(arg)) ? 1 : 0;
+	}
+	fprintf(stderr, "sroscope policy: unknown command '%s' (list, load, swap, unload, status)\n",
+		cmd);
+	return 2;
+}
