@@ -4,12 +4,13 @@
 # everything is already there.
 set -eu
 
-PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache
+PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
 clang llvm lld
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm busybox-static
-linux-source-6.12"
+linux-source-6.12
+libelf-dev:arm64 zlib1g-dev:arm64"
 
 missing=""
 for p in $PKGS; do
@@ -20,6 +21,11 @@ done
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
+
+# arm64 libraries to link the arm64 sroscope (Debian multiarch).
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$SUDO dpkg --add-architecture arm64
+fi
 
 # linux-source-6.12 lives in bookworm-backports.
 if ! grep -rqs bookworm-backports /etc/apt/sources.list /etc/apt/sources.list.d/; then

@@ -1,0 +1,63 @@
+# sroscope: eBPF tracing and allocation policies for the Arm CCA SRO path.
+#
+# Main targets (each installs what it needs on Debian 12 when missing):
+#   make demo        boot the project kernel in QEMU and show it working
+#   make test        every test, on x86_64 and arm64 (what CI runs)
+#
+# Building blocks:
+#   make kernel ARCH=x86_64|arm64       build the patched test kernel
+#   make vm-run ARCH=... CMD='...'      run a command in it under QEMU
+#   make vm-test ARCH=...               the in-VM test suite
+#   make kernel-patches OUT=DIR         the series as posted to the list
+#   make tools ARCH=...                 sroscope and the BPF objects
+#
+# Products go to build/ARCH/ in the repo; kernels, libbpf/bpftool and the
+# kernel source live in ~/.cache/sroscope (SROSCOPE_CACHE) and are reused.
+# V=1 shows the commands.
+
+ARCH ?= x86_64
+V ?= 0
+CACHE ?= $(or $(SROSCOPE_CACHE),$(HOME)/.cache/sroscope)
+export SROSCOPE_CACHE := $(CACHE)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all deps kernel vm-run vm-test test kernel-patches tools clean help
+
+all: tools
+
+help:
+	$(Q)sed -n '2,17p' Makefile
+
+# Debian packages; idempotent and quick when everything is there.
+deps:
+	$(Q)scripts/install-deps.sh
+
+kernel: deps
+	$(Q)scripts/kernel-build.sh $(ARCH) >/dev/null
+
+include mk/tools.mk
+
+# Run CMD in the test VM: make vm-run ARCH=arm64 CMD='uname -a'
+vm-run: kernel tools
+	$(Q)scripts/vm-run.sh $(ARCH) '$(CMD)'
+
+vm-test: kernel tools
+	$(Q)scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
+
+# Everything, both architectures: the test command of the README and CI.
+test: deps
+	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
+
+kernel-patches:
+	$(Q)test -n "$(OUT)" || { echo "usage: make kernel-patches OUT=DIR"; exit 2; }
+	$(Q)scripts/kernel-series.sh format $(OUT)
+
+clean:
+	rm -rf build

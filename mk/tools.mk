@@ -1,0 +1,59 @@
+# sroscope's user-space tool and BPF objects, per architecture.
+#
+# libbpf 1.5 and bpftool come from the kernel tree (scripts/build-bpftools.sh):
+# Debian 12's libbpf 1.1 has no struct_ops link mode. vmlinux.h comes from
+# the BTF of the project's own kernel, so CO-RE programs match it exactly.
+
+BUILD := build/$(ARCH)
+VMROOT := $(BUILD)/vmroot
+BPFTOOLS := $(CACHE)/bpftools
+BPFTOOL := $(BPFTOOLS)/bin/bpftool
+LIBBPF_A := $(BPFTOOLS)/lib/libbpf.a
+
+ifeq ($(ARCH),arm64)
+CROSS := aarch64-linux-gnu-
+BPF_ARCH := arm64
+KBUILD := $(CACHE)/build-arm64
+else
+CROSS :=
+BPF_ARCH := x86
+KBUILD := $(CACHE)/build-x86_64
+endif
+
+CC_USER := $(CROSS)gcc
+CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -I$(BUILD) -Iinclude
+CLANG_BPF := clang -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
+	-I$(BUILD) -Iinclude -I$(BPFTOOLS)/include -Wall -Wno-unused-function
+
+USER_SRCS := $(wildcard user/*.c)
+POLICY_SRCS := $(wildcard bpf/policies/*.bpf.c)
+POLICY_OBJS := $(patsubst bpf/policies/%.bpf.c,$(VMROOT)/lib/sroscope/policies/%.bpf.o,$(POLICY_SRCS))
+
+tools: $(VMROOT)/bin/sroscope $(POLICY_OBJS)
+
+$(BPFTOOL) $(LIBBPF_A) &:
+	$(Q)scripts/build-bpftools.sh >/dev/null
+
+# libbpf for the target architecture (the host's for x86_64).
+ifeq ($(ARCH),arm64)
+LIBBPF_TARGET := $(CACHE)/bpftools-arm64/lib/libbpf.a
+$(LIBBPF_TARGET):
+	$(Q)scripts/build-libbpf-cross.sh arm64 >/dev/null
+else
+LIBBPF_TARGET := $(LIBBPF_A)
+endif
+
+$(BUILD)/vmlinux.h: $(BPFTOOL) $(KBUILD)/vmlinux
+	$(Q)mkdir -p $(BUILD)
+	$(Q)$(BPFTOOL) btf dump file $(KBUILD)/vmlinux format c > $@
+
+$(VMROOT)/lib/sroscope/policies/%.bpf.o: bpf/policies/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+	$(Q)mkdir -p $(@D)
+	$(if $(filter 0,$(V)),@echo "  BPF     $@")
+	$(Q)$(CLANG_BPF) -c $< -o $@
+
+$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) $(LIBBPF_TARGET)
+	$(Q)mkdir -p $(@D)
+	$(if $(filter 0,$(V)),@echo "  CC      $@")
+	$(Q)$(CC_USER) $(CFLAGS_USER) -I$(dir $(LIBBPF_TARGET))../include \
+		-o $@ $(USER_SRCS) $(LIBBPF_TARGET) -lelf -lz

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Print the path of a static busybox for ARCH, fetching Debian's
+# busybox-static for that architecture into the cache when needed.
+set -eu
+ARCH=$1
+CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
+case "$ARCH" in
+x86_64) DEB_ARCH=amd64 ;;
+arm64) DEB_ARCH=arm64 ;;
+*) echo "fetch-busybox: unknown ARCH $ARCH" >&2; exit 1 ;;
+esac
+if [ "$DEB_ARCH" = "$(dpkg --print-architecture)" ] && [ -x /bin/busybox ] &&
+   file -L /bin/busybox | grep -q static; then
+	echo /bin/busybox
+	exit 0
+fi
+OUT=$CACHE/busybox-$DEB_ARCH
+if [ ! -x "$OUT/bin/busybox" ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx "$DEB_ARCH"; then
+		dpkg --add-architecture "$DEB_ARCH"
+		apt-get update -qq >&2 || true
+	fi
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq "busybox-static:$DEB_ARCH" >&2)
+	rm -rf "$OUT"
+	dpkg-deb -x "$tmp"/busybox-static_*.deb "$OUT"
+	rm -rf "$tmp"
+fi
+echo "$OUT/bin/busybox"

@@ -1,0 +1,135 @@
+#!/bin/sh
+# Build the sroscope test kernel: Debian's linux-source-6.12 with the series
+# in kernel/patches/ applied, configured from kernel/config/ onto tinyconfig.
+#
+#   kernel-build.sh ARCH            ARCH = x86_64 | arm64; prints the image
+#   kernel-build.sh --prepare-only  only make the patched source tree
+#
+# Everything lives in a cache outside the repository and is reused while
+# its inputs are unchanged ($SROSCOPE_CACHE, default ~/.cache/sroscope):
+#   linux/          git tree: tag sroscope-base = pristine, branch sroscope
+#   build-ARCH/     out-of-tree build (O=)
+# KSRC=DIR builds a developer's own tree as it is, without applying the
+# series. V=1 shows the commands.
+set -eu
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+SRC=$CACHE/linux
+V=${V:-0}
+
+die() { echo "kernel-build: $*" >&2; exit 1; }
+say() { echo "kernel-build: $*" >&2; }
+
+series_hash() {
+	cat "$REPO"/kernel/patches/*.patch 2>/dev/null | sha256sum | cut -c1-16
+}
+
+# Pristine source as a git tree, then the series on branch "sroscope".
+prepare_source() {
+	[ -f "$TARBALL" ] || die "$TARBALL missing: run scripts/install-deps.sh"
+	if [ ! -d "$SRC/.git" ]; then
+		say "extracting linux-source-6.12 into $SRC"
+		rm -rf "$SRC.tmp"
+		mkdir -p "$SRC.tmp"
+		tar -xf "$TARBALL" -C "$SRC.tmp" --strip-components=1
+		(
+			cd "$SRC.tmp"
+			git init -q
+			git config user.name "sroscope"
+			git config user.email "sroscope@invalid"
+			# Debian's tarball ignores "/*" at the top level: force.
+			git add -A -f >/dev/null
+			git commit -q -m "Linux 6.12 (Debian linux-source-6.12)"
+			git tag sroscope-base
+		)
+		mv "$SRC.tmp" "$SRC"
+	fi
+	want=$(series_hash)
+	have=$(cat "$CACHE/linux.series" 2>/dev/null || true)
+	[ "$want" = "$have" ] && return 0
+	say "applying kernel/patches ($(ls "$REPO"/kernel/patches/*.patch 2>/dev/null | wc -l) patches)"
+	git -C "$SRC" am --abort >/dev/null 2>&1 || true
+	# Only files the series touches change, so builds stay incremental.
+	git -C "$SRC" checkout -q -f -B sroscope sroscope-base
+	git -C "$SRC" clean -q -f -d -x
+	if ls "$REPO"/kernel/patches/*.patch >/dev/null 2>&1; then
+		git -C "$SRC" am -q --whitespace=nowarn "$REPO"/kernel/patches/*.patch ||
+			die "the series does not apply"
+	fi
+	echo "$want" >"$CACHE/linux.series"
+}
+
+[ $# -ge 1 ] || die "usage: kernel-build.sh x86_64|arm64|--prepare-only"
+mkdir -p "$CACHE"
+if [ "$1" = "--prepare-only" ]; then
+	prepare_source
+	exit 0
+fi
+
+ARCH=$1
+case "$ARCH" in
+x86_64) KARCH=x86_64; CROSS=; IMAGE=arch/x86/boot/bzImage; TARGET=bzImage ;;
+arm64) KARCH=arm64; CROSS=aarch64-linux-gnu-; IMAGE=arch/arm64/boot/Image; TARGET=Image ;;
+*) die "unknown ARCH '$ARCH' (x86_64 or arm64)" ;;
+esac
+
+if [ -n "${KSRC:-}" ]; then
+	TREE=$(cd "$KSRC" && pwd)
+	BUILD=$CACHE/build-$ARCH-dev
+	tree_id="ksrc:$TREE"
+else
+	prepare_source
+	TREE=$SRC
+	BUILD=$CACHE/build-$ARCH
+	tree_id="series:$(series_hash)"
+fi
+mkdir -p "$BUILD"
+
+FRAGS="$REPO/kernel/config/common.config $REPO/kernel/config/$ARCH.config"
+inputs=$(printf '%s\n' "$tree_id" | cat - $FRAGS | sha256sum | cut -c1-16)
+
+# Nothing changed since the last build of the series: done in a second.
+if [ -z "${KSRC:-}" ] && [ -f "$BUILD/$IMAGE" ] &&
+   [ "$(cat "$BUILD/.sroscope-built" 2>/dev/null)" = "$inputs" ]; then
+	say "kernel up to date"
+	echo "$BUILD/$IMAGE"
+	exit 0
+fi
+
+MAKE="make -C $TREE O=$BUILD ARCH=$KARCH -j$(nproc)"
+if command -v ccache >/dev/null; then
+	MAKE="$MAKE CC=ccache\ ${CROSS}gcc"
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+fi
+[ -n "$CROSS" ] && MAKE="$MAKE CROSS_COMPILE=$CROSS"
+[ "$V" = 1 ] || MAKE="$MAKE -s"
+
+if [ "$(cat "$BUILD/.sroscope-config" 2>/dev/null)" != "$inputs" ]; then
+	say "configuring $ARCH"
+	eval "$MAKE tinyconfig" >/dev/null
+	(cd "$BUILD" && ARCH=$KARCH CROSS_COMPILE=$CROSS \
+		"$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" \
+		"$BUILD/.config" $FRAGS >/dev/null)
+	eval "$MAKE olddefconfig" >/dev/null
+	# Every =y asked for must have survived olddefconfig.
+	missing=""
+	for opt in $(grep -h '^CONFIG_.*=y' $FRAGS | cut -d= -f1 | sort -u); do
+		grep -q "^$opt=y" "$BUILD/.config" || missing="$missing $opt"
+	done
+	[ -z "$missing" ] || die "options not enabled:$missing"
+	echo "$inputs" >"$BUILD/.sroscope-config"
+fi
+
+say "building $ARCH kernel (log: $BUILD/build.log)"
+start=$(date +%s)
+if ! eval "$MAKE $TARGET" >"$BUILD/build.log" 2>&1; then
+	grep -E "error|Error" "$BUILD/build.log" | head -40 >&2
+	die "build failed, see $BUILD/build.log"
+fi
+[ "$V" = 1 ] && cat "$BUILD/build.log" >&2
+grep -E "warning:" "$BUILD/build.log" >&2 || true
+say "built in $(($(date +%s) - start)) s"
+[ -n "${KSRC:-}" ] || echo "$inputs" >"$BUILD/.sroscope-built"
+echo "$BUILD/$IMAGE"

@@ -1,0 +1,140 @@
+#!/bin/sh
+# Boot the sroscope test kernel under QEMU and run one command in it, like
+# `vng -- CMD`:
+#
+#   vm-run.sh ARCH 'CMD'     ARCH = x86_64 | arm64
+#
+# The guest is a busybox initramfs with the project's files under
+# /sroscope (build/ARCH/vmroot from the repo, and tests/vm), /sroscope/bin
+# on PATH, proc, sys, devtmpfs, debugfs, tracefs and bpffs mounted. CMD
+# runs with `sh -c` in /sroscope; its output streams to this stdout and
+# this script exits with its status (124: timeout, 125: the guest died).
+#
+# Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (600 s),
+# VM_APPEND (extra kernel arguments), VM_OVERLAY (dir copied to /sroscope),
+# VM_CONSOLE=1 (show the kernel console live instead of logging it).
+set -eu
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
+
+die() { echo "vm-run: $*" >&2; exit 125; }
+
+[ $# -ge 2 ] || die "usage: vm-run.sh x86_64|arm64 'COMMAND'"
+ARCH=$1
+shift
+CMD=$*
+MEM=${VM_MEM:-2G}
+CPUS=${VM_CPUS:-2}
+TIMEOUT=${VM_TIMEOUT:-600}
+OVERLAY=${VM_OVERLAY:-$REPO/build/$ARCH/vmroot}
+
+case "$ARCH" in
+x86_64)
+	IMAGE=$CACHE/build-$ARCH/arch/x86/boot/bzImage
+	QEMU="qemu-system-x86_64 -M pc -cpu max"
+	CONSOLE=ttyS0
+	LIBDIRS="/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu"
+	;;
+arm64)
+	IMAGE=$CACHE/build-$ARCH/arch/arm64/boot/Image
+	# Implementation-defined pointer auth is much cheaper under TCG.
+	QEMU="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on"
+	CONSOLE=ttyAMA0
+	LIBDIRS="/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu"
+	;;
+*) die "unknown ARCH '$ARCH'" ;;
+esac
+[ -n "${KIMAGE:-}" ] && IMAGE=$KIMAGE
+[ -f "$IMAGE" ] || die "no kernel at $IMAGE: run 'make kernel ARCH=$ARCH' first"
+
+BUSYBOX=$("$REPO/scripts/fetch-busybox.sh" "$ARCH")
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+ROOT=$WORK/root
+mkdir -p "$ROOT/bin" "$ROOT/dev" "$ROOT/proc" "$ROOT/sys" "$ROOT/tmp" \
+	"$ROOT/sroscope/bin" "$ROOT/sroscope/tests"
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+[ -d "$OVERLAY" ] && cp -a "$OVERLAY/." "$ROOT/sroscope/"
+cp -a "$REPO/tests/vm" "$ROOT/sroscope/tests/"
+
+# Shared libraries of the dynamically linked programs in the overlay.
+copy_libs() {
+	for f in $(find "$ROOT/sroscope" -type f -perm -u+x); do
+		head -c 4 "$f" | grep -q ELF || continue
+		interp=$(readelf -l "$f" 2>/dev/null | sed -n 's/.*interpreter: \(.*\)]/\1/p')
+		[ -n "$interp" ] || continue
+		for d in $LIBDIRS; do
+			if [ -e "$d/$(basename "$interp")" ]; then
+				mkdir -p "$ROOT$(dirname "$interp")"
+				cp -L "$d/$(basename "$interp")" "$ROOT$interp"
+				break
+			fi
+		done
+		todo=$(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+		while [ -n "$todo" ]; do
+			next=""
+			for lib in $todo; do
+				[ -e "$ROOT/lib/$lib" ] && continue
+				for d in $LIBDIRS; do
+					[ -e "$d/$lib" ] || continue
+					mkdir -p "$ROOT/lib"
+					cp -L "$d/$lib" "$ROOT/lib/$lib"
+					next="$next $(readelf -d "$d/$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+					break
+				done
+			done
+			todo=$next
+		done
+	done
+}
+copy_libs
+
+printf '%s\n' "$CMD" >"$ROOT/cmd"
+cat >"$ROOT/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mount -t bpf bpf /sys/fs/bpf
+export PATH=/sroscope/bin:/sroscope/tests/vm:/bin
+export LD_LIBRARY_PATH=/lib
+export HOME=/tmp
+cd /sroscope
+out=$(ls /dev/hvc0 2>/dev/null || echo /dev/console)
+sh /cmd >"$out" 2>&1 </dev/null
+echo "@@SROSCOPE-EXIT=$?@@" >/dev/console
+reboot -f
+INIT
+chmod +x "$ROOT/init"
+(cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
+
+LOG=$CACHE/vm-$ARCH.log
+if [ "${VM_CONSOLE:-0}" = 1 ]; then
+	SERIAL="-serial file:/dev/stderr"
+else
+	SERIAL="-serial file:$LOG"
+fi
+rc=0
+# shellcheck disable=SC2086
+timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
+	-nodefaults -no-reboot -display none $SERIAL \
+	-kernel "$IMAGE" -initrd "$WORK/initramfs.gz" \
+	-append "console=$CONSOLE panic=-1 quiet loglevel=4 ${VM_APPEND:-}" \
+	-device virtio-serial-pci \
+	-chardev file,id=out,path=/dev/stdout,append=on \
+	-device virtconsole,chardev=out ${VM_QEMU_ARGS:-} </dev/null || rc=$?
+[ "$rc" = 124 ] && { echo "vm-run: timed out after $TIMEOUT s" >&2; exit 124; }
+[ "${VM_CONSOLE:-0}" = 1 ] && exit 0
+status=$(sed -n 's/.*@@SROSCOPE-EXIT=\([0-9]*\)@@.*/\1/p' "$LOG" | tail -1)
+if [ -z "$status" ]; then
+	echo "vm-run: the guest never finished the command; console ($LOG):" >&2
+	tail -40 "$LOG" >&2
+	exit 125
+fi
+exit "$status"

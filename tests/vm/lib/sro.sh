@@ -1,0 +1,99 @@
+# Shell helpers for the in-VM tests (sourced; busybox sh).
+#
+# A test scripts the emulated RMM through $EMU/ctl, records the "sro" trace
+# events with the kernel's own tracefs, and checks the books kept from the
+# events (lib/books.awk) against the emulator's ground truth ($EMU/state)
+# and the kernel's counters ($SRO_STATS). Everything in bytes or granules.
+
+EMU=/sys/kernel/debug/rmm_emu
+SRO_STATS=/sys/kernel/debug/sro/stats
+TRACE=/sys/kernel/tracing
+LIB=$(dirname "$0")/lib
+GRANULE=4096
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+# Run emulator commands; any failure fails the test.
+emu() {
+	for c in "$@"; do
+		echo "$c" >"$EMU/ctl" || fail "emulator command '$c' failed"
+	done
+}
+
+# Run an emulator command that is expected to fail.
+emu_fails() {
+	if echo "$1" >"$EMU/ctl" 2>/dev/null; then
+		fail "emulator command '$1' should have failed"
+	fi
+}
+
+# truth KEY [REALM]: a value of the emulator's ground truth.
+truth() {
+	if [ $# = 2 ]; then
+		awk -v r="$2" -v k="$1" '$1 == "realm" && $2 == r && $3 == k { print $4 }' "$EMU/state"
+	else
+		awk -v k="$1" '$1 == k { print $2 }' "$EMU/state"
+	fi
+}
+
+# stat KEY: a value of /sys/kernel/debug/sro/stats ("source exact allocs").
+stat() {
+	awk -v k="$*" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == k) print v }' "$SRO_STATS"
+}
+
+# Start recording the sro events into an empty, large enough buffer.
+trace_start() {
+	echo 0 >"$TRACE/tracing_on"
+	echo 0 >"$TRACE/events/enable"
+	echo 32768 >"$TRACE/buffer_size_kb"
+	echo >"$TRACE/trace"
+	echo 1 >"$TRACE/events/sro/enable"
+	echo 1 >"$TRACE/tracing_on"
+}
+
+# Stop and keep the events in /tmp/trace.txt; lost events fail the test,
+# since the books would then be wrong.
+trace_stop() {
+	echo 0 >"$TRACE/tracing_on"
+	cat "$TRACE/trace" >/tmp/trace.txt
+	lost=$(cat "$TRACE"/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/ { n += $NF } END { print n + 0 }')
+	[ "$lost" = 0 ] || fail "$lost trace events lost"
+}
+
+# books KEY [REALM]: a value of the books kept from /tmp/trace.txt.
+books() {
+	[ -f /tmp/books.txt ] || awk -f "$LIB/books.awk" /tmp/trace.txt >/tmp/books.txt
+	if [ $# = 2 ]; then
+		awk -v r="$2" -v k="$1" '$1 == "realm" && $2 == r && $3 == k { print $4 }' /tmp/books.txt
+	else
+		awk -v k="$1" '$1 == k { print $2 }' /tmp/books.txt
+	fi
+}
+
+# count EVENT [FILTER]: events in /tmp/trace.txt, optionally matching FILTER.
+count() {
+	grep " $1: " /tmp/trace.txt | grep -c -- "${2:-}"
+}
+
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected $3, got $2"
+	echo "ok: $1 = $3"
+}
+
+# The books balance: no error, and for every realm in the trace the bytes
+# the events say the realm world holds are what the emulator says it holds
+# (for a destroyed realm: what it never gave back).
+check_books() {
+	rm -f /tmp/books.txt
+	expect_eq "books errors" "$(books errors)" 0
+	# Only realms this trace saw from their start: each test has its own.
+	for r in $(awk '$1 == "realm" { print $2 }' /tmp/books.txt); do
+		want=$(( ($(truth held "$r") + $(truth host "$r")) * GRANULE ))
+		got=$(books held_bytes "$r")
+		expect_eq "realm $r held bytes (trace vs emulator)" "${got:-0}" "$want"
+	done
+	expect_eq "emulator protocol errors" "$(truth protocol_errors)" 0
+}
