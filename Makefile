@@ -27,7 +27,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test test kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test test demo kernel-patches tools clean help
 
 all: tools
 
@@ -49,6 +49,10 @@ vm-run: kernel tools
 
 vm-test: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
+
+# The main job, on the emulated RMM: what sroscope sees of an SRO host.
+demo: kernel tools
+	$(Q)scripts/vm-run.sh $(ARCH) 'sroscope-demo'
 
 # Everything, both architectures: the test command of the README and CI.
 test: deps

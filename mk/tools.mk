@@ -57,3 +57,10 @@ $(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) $(LIBBPF_TARGET)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
 	$(Q)$(CC_USER) $(CFLAGS_USER) -I$(dir $(LIBBPF_TARGET))../include \
 		-o $@ $(USER_SRCS) $(LIBBPF_TARGET) -lelf -lz
+
+# Scripts run inside the VM (the demo).
+VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))
+tools: $(VM_SCRIPTS)
+$(VMROOT)/bin/%: scripts/vm/%
+	$(Q)mkdir -p $(@D)
+	$(Q)install -m 0755 $< $@

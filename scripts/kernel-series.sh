@@ -17,7 +17,7 @@ PATCHES=$REPO/kernel/patches
 die() { echo "kernel-series: $*" >&2; exit 1; }
 
 # Stable output: no commit ids or signature that change on every export.
-FP_OPTS="--zero-commit --no-signature --no-stat"
+FP_OPTS="--zero-commit --no-signature"
 
 case "${1:-}" in
 export)
@@ -48,7 +48,7 @@ format)
 	rm -f "$out"/*.patch
 	subject=$(sed -n 1p "$REPO/kernel/cover-letter.txt")
 	# shellcheck disable=SC2086
-	git -C "$tmp/linux" format-patch $FP_OPTS --cover-letter --stat \
+	git -C "$tmp/linux" format-patch $FP_OPTS --cover-letter \
 		--subject-prefix="PATCH" -o "$out" sroscope-base..HEAD >/dev/null
 	cover=$(ls "$out"/0000-cover-letter.patch)
 	# Fill in the cover letter's subject and blurb.

@@ -59,6 +59,7 @@ trace_start() {
 trace_stop() {
 	echo 0 >"$TRACE/tracing_on"
 	cat "$TRACE/trace" >/tmp/trace.txt
+	rm -f /tmp/books.txt
 	lost=$(cat "$TRACE"/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/ { n += $NF } END { print n + 0 }')
 	[ "$lost" = 0 ] || fail "$lost trace events lost"
 }
@@ -96,4 +97,20 @@ check_books() {
 		expect_eq "realm $r held bytes (trace vs emulator)" "${got:-0}" "$want"
 	done
 	expect_eq "emulator protocol errors" "$(truth protocol_errors)" 0
+}
+
+# The SRO executor's parameters (built in: /sys/module/arm_rmm_sro).
+SRO_PARAMS=/sys/module/arm_rmm_sro/parameters
+
+# sum_field EVENT FIELD [FILTER]: the sum of FIELD over matching events.
+sum_field() {
+	grep " $1: " /tmp/trace.txt | grep -- "${3:-}" |
+		awk -v f="$2" '{ for (i = 1; i <= NF; i++) if (index($i, f "=") == 1) n += substr($i, length(f) + 2) } END { print n + 0 }'
+}
+
+# Realm R is gone and everything it held came back, except KEEP granules.
+check_realm_gone() {
+	expect_eq "realm $1 live" "$(truth live "$1")" 0
+	expect_eq "realm $1 host granules" "$(truth host "$1")" 0
+	expect_eq "realm $1 held granules" "$(truth held "$1")" "${2:-0}"
 }

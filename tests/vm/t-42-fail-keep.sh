@@ -1,0 +1,20 @@
+#!/bin/sh
+# A failing REC_CREATE that keeps half of its donation: it hands back the
+# other half, fails, and the kept half only comes back at realm destroy.
+# The spec does not promise more; the books must still balance.
+. ./lib/sro.sh
+trace_start
+emu "realm_create 5" "fault fail_keep 1"
+emu_fails "rec_create 5 1"
+expect_eq "kept granules" "$(truth kept 5)" 8
+expect_eq "held granules" "$(truth held 5)" 8
+expect_eq "host granules (RD only: REC granule returned)" "$(truth host 5)" 1
+trace_stop
+expect_eq "REC_CREATE failed with RMI_ERROR_INPUT" "$(count sro_op_end 'cmd=REC_CREATE status=1 ')" 1
+expect_eq "granules reclaimed by the failed op" "$(( $(sum_field sro_reclaim size 'purpose=sro') / GRANULE ))" 8
+check_books
+trace_start
+emu "realm_destroy 5"
+trace_stop
+expect_eq "kept granules reclaimed at destroy" "$(( $(sum_field sro_reclaim size 'purpose=sro') / GRANULE ))" 8
+check_realm_gone 5
