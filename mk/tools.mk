@@ -29,7 +29,11 @@ USER_SRCS := $(wildcard user/*.c)
 POLICY_SRCS := $(wildcard bpf/policies/*.bpf.c)
 POLICY_OBJS := $(patsubst bpf/policies/%.bpf.c,$(VMROOT)/lib/sroscope/policies/%.bpf.o,$(POLICY_SRCS))
 
-tools: $(VMROOT)/bin/sroscope $(POLICY_OBJS)
+# Deliberately broken policies the tests load.
+TEST_POLICY_SRCS := $(wildcard tests/bpf/*.bpf.c)
+TEST_POLICY_OBJS := $(patsubst tests/bpf/%.bpf.c,$(VMROOT)/lib/sroscope/test-policies/%.bpf.o,$(TEST_POLICY_SRCS))
+
+tools: $(VMROOT)/bin/sroscope $(POLICY_OBJS) $(TEST_POLICY_OBJS)
 
 $(BPFTOOL) $(LIBBPF_A) &:
 	$(Q)scripts/build-bpftools.sh >/dev/null
@@ -50,6 +54,10 @@ $(BUILD)/vmlinux.h: $(BPFTOOL) $(KBUILD)/vmlinux
 $(VMROOT)/lib/sroscope/policies/%.bpf.o: bpf/policies/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  BPF     $@")
+	$(Q)$(CLANG_BPF) -c $< -o $@
+
+$(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
 $(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) $(LIBBPF_TARGET)

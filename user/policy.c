@@ -28,6 +28,7 @@
 
 #define POLICY_PIN	SROSCOPE_PIN_DIR "/policy"
 #define POLICY_TYPE	"sro_policy_ops"
+#define MAX_CYCLE	8
 #define LOG_SIZE	(1 << 20)
 #define LOG_TAIL_LINES	20
 
@@ -351,6 +352,101 @@ out:
 	return err;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Load every policy in the comma-separated @list once, then swap between
+ * them @count times on the pinned link, round robin, and report the swap
+ * latency. This is the swap itself, without the cost of loading and
+ * verifying a policy each time: what a host pays when it changes policy.
+ */
+static int do_cycle(const char *list, unsigned long count)
+{
+	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
+	char path[PATH_MAX], old[BPF_OBJ_NAME_LEN], *names, *tok, *save;
+	struct loaded l[MAX_CYCLE] = {};
+	int link_fd = -1, old_fd = -1, cur_fd, err, n = 0, i;
+	uint64_t *lat = NULL, t0;
+	struct bpf_link *link;
+	unsigned long k;
+	__u32 map_id;
+
+	err = pinned_policy(&link_fd, &map_id, old, sizeof(old));
+	if (err) {
+		fprintf(stderr, "sroscope policy: cycle needs a policy loaded by sroscope first\n");
+		return err;
+	}
+	old_fd = bpf_map_get_fd_by_id(map_id);
+	names = strdup(list);
+	lat = calloc(count ?: 1, sizeof(*lat));
+	if (old_fd < 0 || !names || !lat) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (tok = strtok_r(names, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_CYCLE) {
+			fprintf(stderr, "sroscope policy: at most %d policies to cycle\n",
+				MAX_CYCLE);
+			err = -E2BIG;
+			goto out;
+		}
+		err = resolve_policy(tok, path, sizeof(path));
+		err = err ?: load_object(path, &l[n]);
+		if (err)
+			goto out;
+		/* Writes the map's value; -EBUSY since a policy is attached. */
+		link = bpf_map__attach_struct_ops(l[n].map);
+		if (link || errno != EBUSY) {
+			if (link)
+				bpf_link__destroy(link);
+			fprintf(stderr, "sroscope policy: cannot prepare %s\n", tok);
+			err = -EINVAL;
+			goto out;
+		}
+		n++;
+	}
+	if (!n) {
+		err = -EINVAL;
+		goto out;
+	}
+	cur_fd = old_fd;
+	for (k = 0; k < count; k++) {
+		int next = bpf_map__fd(l[k % n].map);
+
+		opts.old_map_fd = cur_fd;
+		t0 = now_ns();
+		if (bpf_link_update(link_fd, next, &opts)) {
+			err = -errno;
+			fprintf(stderr, "sroscope policy: swap %lu failed: %s\n",
+				k + 1, strerror(-err));
+			goto out;
+		}
+		lat[k] = now_ns() - t0;
+		cur_fd = next;
+	}
+	qsort(lat, count, sizeof(*lat), cmp_u64);
+	if (count)
+		printf("%lu swaps between %d policies: p50 %.1f us, p99 %.1f us, max %.1f us; now in charge: %s\n",
+		       count, n, lat[count / 2] / 1e3, lat[count * 99 / 100] / 1e3,
+		       lat[count - 1] / 1e3, bpf_map__name(l[(count - 1) % n].map));
+out:
+	for (i = 0; i < n + 1 && i < MAX_CYCLE; i++)
+		loaded_close(&l[i]);
+	free(names);
+	free(lat);
+	if (old_fd >= 0)
+		close(old_fd);
+	if (link_fd >= 0)
+		close(link_fd);
+	return err;
+}
+
 static int do_unload(void)
 {
 	char name[BPF_OBJ_NAME_LEN];
@@ -451,18 +547,31 @@ static const char policy_doc[] =
 "  swap NAME|FILE    replace the loaded policy atomically\n"
 "  unload            detach it: the built-in default takes over\n"
 "  status            active policy, since when, decisions per source\n"
+"  cycle A,B,...     swap between loaded copies of A, B, ... -n times and\n"
+"                    report the swap latency (tests, benchmarks)\n"
 "\n"
 "EXAMPLES:\n"
 "  sroscope policy list\n"
 "  sroscope policy load pool\n"
 "  sroscope policy swap ./my_policy.bpf.o\n"
-"  sroscope policy status\n";
+"  sroscope policy status\n"
+"  sroscope policy cycle exact,pool -n 1000\n";
+
+static unsigned long cycle_count = 100;
 
 static error_t policy_parse(int key, char *arg, struct argp_state *state)
 {
+	char *end;
+
 	switch (key) {
 	case 'v':
 		verbose = true;
+		return 0;
+	case 'n':
+		errno = 0;
+		cycle_count = strtoul(arg, &end, 10);
+		if (errno || *end || !cycle_count || cycle_count > 10000000)
+			argp_error(state, "invalid count: %s", arg);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -473,6 +582,7 @@ int cmd_policy(int argc, char **argv)
 {
 	static const struct argp_option opts[] = {
 		{ "verbose", 'v', NULL, 0, "Show libbpf and verifier debug output", 0 },
+		{ "count", 'n', "N", 0, "cycle: how many swaps (default 100)", 0 },
 		{},
 	};
 	const struct argp argp = {
@@ -503,6 +613,13 @@ int cmd_policy(int argc, char **argv)
 		return 1;
 	if (!strcmp(cmd, "unload"))
 		return do_unload() ? 1 : 0;
+	if (!strcmp(cmd, "cycle")) {
+		if (!arg) {
+			fprintf(stderr, "sroscope policy cycle: which policies? (NAME,NAME,...)\n");
+			return 2;
+		}
+		return do_cycle(arg, cycle_count) ? 1 : 0;
+	}
 	if (!strcmp(cmd, "load") || !strcmp(cmd, "swap")) {
 		if (!arg) {
 			fprintf(stderr, "sroscope policy %s: which policy? (NAME or FILE.bpf.o)\n",
@@ -511,7 +628,7 @@ int cmd_policy(int argc, char **argv)
 		}
 		return (cmd[0] == 'l' ? do_load(arg) : do_swap(arg)) ? 1 : 0;
 	}
-	fprintf(stderr, "sroscope policy: unknown command '%s' (list, load, swap, unload, status)\n",
+	fprintf(stderr, "sroscope policy: unknown command '%s' (list, load, swap, unload, status, cycle)\n",
 		cmd);
 	return 2;
 }

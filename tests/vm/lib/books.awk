@@ -32,6 +32,7 @@ function bad(msg) {
 
 / sro_alloc: / {
 	allocated += num(field("size"))
+	source[field("pa")] = field("source")
 	next
 }
 
@@ -61,11 +62,17 @@ function bad(msg) {
 	pa = field("pa"); size = num(field("size"))
 	if (pa in held_size)
 		bad("free of " pa " while the realm world holds it")
+	# Every block goes back to the source it came from (a tail freed
+	# after a split starts inside a block: not checked here).
+	if (pa in source && source[pa] != field("source"))
+		bad("block " pa " from " source[pa] " freed to " field("source"))
+	delete source[pa]
 	freed += size
 	next
 }
 
 / sro_leak: / {
+	delete source[field("pa")]
 	leaked += num(field("size"))
 	next
 }

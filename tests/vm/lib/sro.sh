@@ -44,14 +44,16 @@ stat() {
 	awk -v k="$*" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == k) print v }' "$SRO_STATS"
 }
 
-# Start recording the sro events into an empty, large enough buffer.
+# Start recording the sro events into an empty buffer of ${1:-32768} KiB
+# per CPU.
 trace_start() {
 	echo 0 >"$TRACE/tracing_on"
 	echo 0 >"$TRACE/events/enable"
-	echo 32768 >"$TRACE/buffer_size_kb"
+	echo "${1:-32768}" >"$TRACE/buffer_size_kb"
 	echo >"$TRACE/trace"
 	echo 1 >"$TRACE/events/sro/enable"
 	echo 1 >"$TRACE/tracing_on"
+	TRACE_BASE=0
 }
 
 # Stop and keep the events in /tmp/trace.txt; lost events fail the test,
@@ -62,6 +64,15 @@ trace_stop() {
 	rm -f /tmp/books.txt
 	lost=$(cat "$TRACE"/per_cpu/cpu*/stats | awk '/^overrun:|^dropped events:/ { n += $NF } END { print n + 0 }')
 	[ "$lost" = 0 ] || fail "$lost trace events lost"
+}
+
+# Keep tracing, but put the events since the last cut (or start) in
+# /tmp/trace.txt for count(); trace_stop then gives the whole recording.
+trace_cut() {
+	cat "$TRACE/trace" >/tmp/trace.all
+	grep -v '^#' /tmp/trace.all | tail -n +$((${TRACE_BASE:-0} + 1)) >/tmp/trace.txt
+	TRACE_BASE=$(grep -vc '^#' /tmp/trace.all)
+	rm -f /tmp/books.txt
 }
 
 # books KEY [REALM]: a value of the books kept from /tmp/trace.txt.
@@ -113,4 +124,20 @@ check_realm_gone() {
 	expect_eq "realm $1 live" "$(truth live "$1")" 0
 	expect_eq "realm $1 host granules" "$(truth host "$1")" 0
 	expect_eq "realm $1 held granules" "$(truth held "$1")" "${2:-0}"
+}
+
+POOL=/sys/kernel/debug/sro
+TEST_POLICIES=/sroscope/lib/sroscope/test-policies
+
+# An empty pool, then CHUNK-sized chunks up to SIZE bytes (delegated: D).
+pool_setup() {
+	echo 0 >"$POOL/pool_size" || fail "cannot empty the pool"
+	echo "${3:-0}" >"$POOL/pool_delegated" || fail "cannot set pool mode"
+	echo "$2" >"$POOL/pool_chunk" || fail "cannot set pool chunk"
+	echo "$1" >"$POOL/pool_size" || fail "cannot size the pool"
+	expect_eq "pool size" "$(cat "$POOL/pool_size")" "$1"
+}
+
+policy() {
+	sroscope policy "$@" || fail "sroscope policy $* failed"
 }
