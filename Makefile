@@ -3,6 +3,7 @@
 # Main targets (each installs what it needs on Debian 12 when missing):
 #   make demo        boot the project kernel in QEMU and show it working
 #   make test        every test, on x86_64 and arm64 (what CI runs)
+#   make bench       benchmarks, as Markdown tables
 #
 # Building blocks:
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
@@ -27,7 +28,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test test demo kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test test demo bench kernel-patches tools clean help
 
 all: tools
 
@@ -53,6 +54,10 @@ vm-test: kernel tools
 # The main job, on the emulated RMM: what sroscope sees of an SRO host.
 demo: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) 'sroscope-demo'
+
+# Benchmarks (x86_64 VM, 3 GiB): policy dispatch, swap, donate latency.
+bench: kernel tools
+	$(Q)VM_MEM=3G VM_TIMEOUT=1800 scripts/vm-run.sh $(ARCH) 'sroscope-bench'
 
 # Everything, both architectures: the test command of the README and CI.
 test: deps

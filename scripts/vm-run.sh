@@ -34,6 +34,7 @@ x86_64)
 	IMAGE=$CACHE/build-$ARCH/arch/x86/boot/bzImage
 	QEMU="qemu-system-x86_64 -M pc -cpu max"
 	CONSOLE=ttyS0
+	ARCH_APPEND=""
 	LIBDIRS="/lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu"
 	;;
 arm64)
@@ -41,6 +42,7 @@ arm64)
 	# Implementation-defined pointer auth is much cheaper under TCG.
 	QEMU="qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on"
 	CONSOLE=ttyAMA0
+	ARCH_APPEND=""
 	LIBDIRS="/usr/aarch64-linux-gnu/lib /usr/lib/aarch64-linux-gnu /lib/aarch64-linux-gnu"
 	;;
 *) die "unknown ARCH '$ARCH'" ;;
@@ -125,7 +127,7 @@ rc=0
 timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
 	-nodefaults -no-reboot -display none $SERIAL \
 	-kernel "$IMAGE" -initrd "$WORK/initramfs.gz" \
-	-append "console=$CONSOLE panic=-1 quiet loglevel=4 ${VM_APPEND:-}" \
+	-append "console=$CONSOLE panic=-1 quiet loglevel=4 $ARCH_APPEND ${VM_APPEND:-}" \
 	-device virtio-serial-pci \
 	-chardev file,id=out,path=/dev/stdout,append=on \
 	-device virtconsole,chardev=out ${VM_QEMU_ARGS:-} </dev/null || rc=$?
