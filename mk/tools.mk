@@ -38,13 +38,25 @@ tools: $(VMROOT)/bin/sroscope $(POLICY_OBJS) $(TEST_POLICY_OBJS)
 $(BPFTOOL) $(LIBBPF_A) &:
 	$(Q)scripts/build-bpftools.sh >/dev/null
 
-# libbpf for the target architecture (the host's for x86_64).
+# libbpf for the target architecture. A system libbpf >= 1.5 (struct_ops
+# link mode, and what bpftool 7.5's skeletons need) is used when the host
+# has one (pkg-config); Debian 12 has 1.1.2, so there the 1.5.0 of the
+# kernel tree is built and linked statically.
+SYS_LIBBPF := $(shell pkg-config --atleast-version=1.5.0 libbpf 2>/dev/null && echo yes)
 ifeq ($(ARCH),arm64)
 LIBBPF_TARGET := $(CACHE)/bpftools-arm64/lib/libbpf.a
+LIBBPF_CFLAGS := -I$(CACHE)/bpftools-arm64/include
+LIBBPF_LIBS := $(LIBBPF_TARGET)
 $(LIBBPF_TARGET):
 	$(Q)scripts/build-libbpf-cross.sh arm64 >/dev/null
+else ifeq ($(SYS_LIBBPF),yes)
+LIBBPF_TARGET :=
+LIBBPF_CFLAGS := $(shell pkg-config --cflags libbpf)
+LIBBPF_LIBS := $(shell pkg-config --libs libbpf)
 else
 LIBBPF_TARGET := $(LIBBPF_A)
+LIBBPF_CFLAGS := -I$(BPFTOOLS)/include
+LIBBPF_LIBS := $(LIBBPF_A)
 endif
 
 $(BUILD)/vmlinux.h: $(BPFTOOL) $(KBUILD)/vmlinux
@@ -63,8 +75,8 @@ $(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux
 $(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) $(LIBBPF_TARGET)
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
-	$(Q)$(CC_USER) $(CFLAGS_USER) -I$(dir $(LIBBPF_TARGET))../include \
-		-o $@ $(USER_SRCS) $(LIBBPF_TARGET) -lelf -lz
+	$(Q)$(CC_USER) $(CFLAGS_USER) $(LIBBPF_CFLAGS) \
+		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -lelf -lz
 
 # Scripts run inside the VM (the demo).
 VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))
