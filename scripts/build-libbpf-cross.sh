@@ -20,6 +20,7 @@ fi
 SRC=$CACHE/bpftools-src
 mkdir -p "$OUT/build"
 make -s -C "$SRC/tools/lib/bpf" -j"$(nproc)" CC="${CROSS}gcc" \
+	LD="${CROSS}ld" AR="${CROSS}ar" \
 	BUILD_STATIC_ONLY=1 OUTPUT="$OUT/build/" DESTDIR="$OUT" prefix= \
 	libdir=/lib includedir=/include install >/dev/null
 mkdir -p "$OUT/include/linux"
