@@ -594,7 +594,7 @@ int cmd_policy(int argc, char **argv)
 	const char *cmd, *arg;
 	int idx, err;
 
-	err = argp_parse(&argp, argc, argv, ARGP_IN_ORDER, &idx, NULL);
+	err = argp_parse(&argp, argc, argv, 0, &idx, NULL);
 	if (err)
 		return 2;
 	if (idx >= argc) {
