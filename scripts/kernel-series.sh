@@ -48,7 +48,8 @@ format)
 	rm -f "$out"/*.patch
 	subject=$(sed -n 1p "$REPO/kernel/cover-letter.txt")
 	# shellcheck disable=SC2086
-	git -C "$tmp/linux" format-patch $FP_OPTS --cover-letter \
+	git -C "$tmp/linux" -c user.name="sroscope developers" \
+		-c user.email=dev@sroscope.invalid format-patch $FP_OPTS --cover-letter \
 		--subject-prefix="PATCH" -o "$out" sroscope-base..HEAD >/dev/null
 	cover=$(ls "$out"/0000-cover-letter.patch)
 	# Fill in the cover letter's subject and blurb.
