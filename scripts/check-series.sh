@@ -54,11 +54,16 @@ make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS olddefconfig 
 make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS -j"$(nproc)" prepare >/dev/null 2>&1
 for p in "$REPO"/kernel/patches/*.patch; do
 	git -C "$tmp/tree" -c user.name=x -c user.email=x@x am -q "$p"
+	# Turn on whatever the series offers so far, so the step really builds.
+	grep -h '^CONFIG_ARM_RMM' "$REPO"/kernel/config/*.config >>"$tmp/o/.config"
+	make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS olddefconfig >/dev/null
 	log=$(make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS \
 		-j"$(nproc)" W=1 drivers/firmware/arm_rmm/ 2>&1) || { echo "$log"; die "$(basename "$p") does not build"; }
 	if echo "$log" | grep -q "warning:"; then
 		echo "$log"
 		die "$(basename "$p") builds with warnings"
 	fi
-	echo "check-series: $(basename "$p") builds with W=1, no warning"
+	built=$(ls "$tmp/o/drivers/firmware/arm_rmm/"*.o 2>/dev/null | wc -l)
+	[ "$built" -gt 0 ] || die "$(basename "$p"): nothing built in arm_rmm"
+	echo "check-series: $(basename "$p") builds with W=1, no warning ($(grep -c '^CONFIG_ARM_RMM.*=y' "$tmp/o/.config") ARM_RMM options on, $built objects)"
 done
