@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What the sroscope BPF programs (bpf/sroscope.bpf.c) and the sroscope
+ * command (user/) share: the event record of the ring buffer and the trace
+ * file, the values of the BPF maps, and the enums of the "sro" trace
+ * events (docs/tracepoints.md). Included by BPF code after vmlinux.h and
+ * by user code after <linux/types.h>.
+ */
+#ifndef SROSCOPE_H
+#define SROSCOPE_H
+
+/* One value per "sro" trace event. 0 is never a valid type. */
+enum sro_event_type {
+	SRO_EV_OP_START = 1,
+	SRO_EV_OP_END,
+	SRO_EV_DONATE_REQ,
+	SRO_EV_ALLOC,
+	SRO_EV_ALLOC_FAIL,
+	SRO_EV_DONATE,
+	SRO_EV_DONATE_RESULT,
+	SRO_EV_RECLAIM,
+	SRO_EV_FREE,
+	SRO_EV_LEAK,
+	SRO_EV_DELEGATE,
+	SRO_EV_FAIL,
+	SRO_EV_MAX,		/* one past the last */
+};
+
+/* The provider's sources (sro_alloc "source"). */
+enum sro_source {
+	SRO_SRC_EXACT,
+	SRO_SRC_CONTIG,
+	SRO_SRC_POOL,
+	SRO_SRC_MAX,
+};
+
+/* What a block is for (sro_alloc "purpose"). */
+enum sro_purpose {
+	SRO_PURPOSE_SRO,	/* consumed by the RMM through an SRO */
+	SRO_PURPOSE_RD,		/* realm descriptor, delegated by the host */
+	SRO_PURPOSE_RTT,
+	SRO_PURPOSE_REC,
+	SRO_PURPOSE_DATA,
+	SRO_PURPOSE_MAX,
+};
+
+/* sro_free "reason". */
+enum sro_free_reason {
+	SRO_FREE_TAIL,
+	SRO_FREE_CACHE,
+	SRO_FREE_RECLAIM,
+	SRO_FREE_UNDO,
+	SRO_FREE_HOST,
+	SRO_FREE_MAX,
+};
+
+/* sro_fail and sro_alloc_fail "reason". */
+enum sro_fail_reason {
+	SRO_FAIL_TOO_LARGE,
+	SRO_FAIL_NOMEM,
+	SRO_FAIL_DELEGATE,
+	SRO_FAIL_BAD_REQUEST,
+	SRO_FAIL_BAD_RECLAIM,
+	SRO_FAIL_DOUBLE_FREE,
+	SRO_FAIL_RMM_ERROR,
+	SRO_FAIL_MAX,
+};
+
+/* The RMI commands that run SROs (sro_op_start "cmd"). */
+#define SRO_RMI_FID(n)		(0xC4000000U | (n))
+#define SRO_RMI_REALM_DESTROY	SRO_RMI_FID(0x159)
+
+#define SRO_GRANULE_SIZE	4096ULL
+
+/* sro_event.flags */
+#define SRO_F_CONTIG		(1U << 0)	/* donate_req */
+#define SRO_F_FALLBACK		(1U << 1)	/* alloc */
+#define SRO_F_CANCELLED		(1U << 2)	/* op_end */
+#define SRO_F_UNDELEGATE	(1U << 3)	/* delegate */
+#define SRO_F_UNKNOWN		(1U << 4)	/* reclaim of a donation not seen */
+#define SRO_F_ALL		0x1f
+
+/*
+ * One trace event, as the ring buffer delivers it and the trace file keeps
+ * it. Fields an event does not have are zero; what the generic ones mean
+ * per event:
+ *
+ *   addr   pa (alloc, donate, reclaim, free, leak, delegate),
+ *          req (donate_req), arg (fail)
+ *   size   bytes (donate_req, alloc, alloc_fail, donate, reclaim, free,
+ *          leak, delegate); granules offered (donate_result)
+ *   ns     latency (alloc, alloc_fail), duration (op_end),
+ *          lifetime of the donation (reclaim; 0 when not seen)
+ *   aux    granules consumed (donate_result)
+ *   aux2   granules cached << 32 | granules of tail freed (donate_result)
+ *   status status (op_end), err (leak), ret (delegate),
+ *          reason (alloc_fail, free, fail)
+ *   count  count (donate_req), rounds (op_end), order (alloc,
+ *          alloc_fail), descs (donate_result), calls (delegate)
+ *   cmd    the RMI command of the operation, when known
+ */
+struct sro_event {
+	__u64 ts;		/* CLOCK_BOOTTIME ns */
+	__u64 op;
+	__u64 addr;
+	__u64 size;
+	__u64 ns;
+	__u64 aux;
+	__u64 aux2;
+	__u32 realm;
+	__u32 cmd;
+	__s32 status;
+	__u32 count;
+	__u16 cpu;
+	__u8 type;		/* enum sro_event_type */
+	__u8 source;		/* enum sro_source */
+	__u8 purpose;		/* enum sro_purpose */
+	__u8 state;		/* 0 delegated, 1 undelegated */
+	__u8 level;		/* donate_req: 0 = L3 (4 KiB) ... 3 = L0 */
+	__u8 flags;		/* SRO_F_* */
+};
+
+/* A donation the realm world still holds: "outstanding" map, key = pa. */
+struct sro_donation {
+	__u64 size;
+	__u64 ts;		/* when it was donated */
+	__u64 op;
+	__u32 realm;
+	__u32 cmd;		/* RMI command of op (0: host delegated) */
+	__u8 source;
+	__u8 purpose;
+	__u8 state;
+	__u8 pad[5];
+};
+
+/* Per realm ("realms" map, key = realm id). Bytes unless named. */
+struct sro_realm_stats {
+	__u64 donated[SRO_SRC_MAX];
+	__u64 reclaimed[SRO_SRC_MAX];
+	__u64 donations;
+	__u64 reclaims;
+	__u64 requested;	/* bytes the RMM asked for (donate_req) */
+	__u64 requests;
+	__u64 alloc_fails;
+	__u64 leaked;		/* given up: undelegate refused */
+	__u64 leaks;
+	__u64 ops;
+	__u64 first_ts;
+	__u64 destroyed_ts;	/* REALM_DESTROY succeeded (0: live) */
+	__u64 held_at_destroy;	/* bytes the realm world kept then */
+};
+
+/* Per source ("sources" per-CPU array). */
+struct sro_source_stats {
+	__u64 allocs;
+	__u64 alloc_bytes;
+	__u64 alloc_fails;
+	__u64 fallbacks;	/* allocs served as fallback */
+	__u64 frees;
+	__u64 free_bytes;
+	__u64 leaked_bytes;
+};
+
+/*
+ * Histograms ("hists" per-CPU array, index enum sro_hist). Slot i counts
+ * values v with 2^(i-1) < v <= 2^i (slot 0: v <= 1), the upper-inclusive
+ * buckets Prometheus' "le" needs; SRO_HIST_ORDER is linear (slot = order).
+ */
+#define SRO_HIST_SLOTS		64
+
+struct sro_hist {
+	__u64 slots[SRO_HIST_SLOTS];
+	__u64 count;
+	__u64 sum;
+};
+
+enum sro_hist_id {
+	SRO_HIST_REQ_SIZE,		/* bytes per donate request */
+	SRO_HIST_REQ_SIZE_CONTIG,	/* the same, contiguous requests */
+	SRO_HIST_ORDER,			/* page order of allocated blocks */
+	SRO_HIST_OP_NS,			/* SRO operation duration */
+	SRO_HIST_ALLOC_NS,		/* + source: allocation latency */
+	SRO_HIST_LIFETIME_NS = SRO_HIST_ALLOC_NS + SRO_SRC_MAX,	/* + source */
+	SRO_HIST_MAX = SRO_HIST_LIFETIME_NS + SRO_SRC_MAX,
+};
+
+/* What was lost ("losses" per-CPU array). Never silent. */
+enum sro_loss {
+	SRO_LOSS_RINGBUF,		/* event not delivered: ring buffer full */
+	SRO_LOSS_OUTSTANDING_FULL,	/* donation not tracked: map full */
+	SRO_LOSS_REALMS_FULL,		/* realm not counted: map full */
+	SRO_LOSS_OPS_FULL,		/* operation's command not known */
+	SRO_LOSS_UNKNOWN_RECLAIM,	/* reclaim of a donation not seen */
+	SRO_LOSS_MAX,
+};
+
+#endif /* SROSCOPE_H */
