@@ -27,7 +27,7 @@ enum sro_event_type {
 };
 
 /* The provider's sources (sro_alloc "source"). */
-enum sro_source {
+enum sro_src {
 	SRO_SRC_EXACT,
 	SRO_SRC_CONTIG,
 	SRO_SRC_POOL,
@@ -113,7 +113,7 @@ struct sro_event {
 	__u32 count;
 	__u16 cpu;
 	__u8 type;		/* enum sro_event_type */
-	__u8 source;		/* enum sro_source */
+	__u8 source;		/* enum sro_src */
 	__u8 purpose;		/* enum sro_purpose */
 	__u8 state;		/* 0 delegated, 1 undelegated */
 	__u8 level;		/* donate_req: 0 = L3 (4 KiB) ... 3 = L0 */
@@ -144,6 +144,7 @@ struct sro_realm_stats {
 	__u64 alloc_fails;
 	__u64 leaked;		/* given up: undelegate refused */
 	__u64 leaks;
+	__u64 unknown_reclaims;	/* reclaims of donations not seen */
 	__u64 ops;
 	__u64 first_ts;
 	__u64 destroyed_ts;	/* REALM_DESTROY succeeded (0: live) */
@@ -151,7 +152,7 @@ struct sro_realm_stats {
 };
 
 /* Per source ("sources" per-CPU array). */
-struct sro_source_stats {
+struct sro_src_stats {
 	__u64 allocs;
 	__u64 alloc_bytes;
 	__u64 alloc_fails;

@@ -21,7 +21,7 @@ KBUILD := $(CACHE)/build-x86_64
 endif
 
 CC_USER := $(CROSS)gcc
-CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -I$(BUILD) -Iinclude
+CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -I$(BUILD) -Iinclude
 CLANG_BPF := clang -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(BUILD) -Iinclude -I$(BPFTOOLS)/include -Wall -Wno-unused-function
 
@@ -72,11 +72,21 @@ $(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
-$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) $(LIBBPF_TARGET)
+# The tracer: one BPF object, embedded in sroscope as a bpftool skeleton.
+$(BUILD)/sroscope.bpf.o: bpf/sroscope.bpf.c bpf/maps.bpf.h include/sroscope.h $(BUILD)/vmlinux.h
+	$(if $(filter 0,$(V)),@echo "  BPF     $@")
+	$(Q)$(CLANG_BPF) -c $< -o $@
+
+$(BUILD)/sroscope.skel.h: $(BUILD)/sroscope.bpf.o $(BPFTOOL)
+	$(if $(filter 0,$(V)),@echo "  GEN     $@")
+	$(Q)$(BPFTOOL) gen skeleton $< name sroscope_bpf > $@
+
+$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h \
+		$(BUILD)/sroscope.skel.h $(LIBBPF_TARGET)
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
 	$(Q)$(CC_USER) $(CFLAGS_USER) $(LIBBPF_CFLAGS) \
-		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -lelf -lz
+		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lelf -lz -lm
 
 # Scripts run inside the VM (the demo).
 VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))

@@ -11,8 +11,34 @@
 #include <bpf/libbpf.h>
 
 #include "common.h"
+#include "format.h"
 
 bool verbose;
+bool timestamps;
+
+static const struct argp_option common_options[] = {
+	{ "timestamp", 'T', NULL, 0, "Print a wall-clock time with each line or report" },
+	{ "verbose", 'v', NULL, 0, "libbpf debug output" },
+	{},
+};
+
+static error_t parse_common(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'T':
+		timestamps = true;
+		return 0;
+	case 'v':
+		verbose = true;
+		return 0;
+	}
+	return ARGP_ERR_UNKNOWN;
+}
+
+const struct argp common_argp = {
+	.options = common_options,
+	.parser = parse_common,
+};
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list args)
@@ -112,4 +138,76 @@ uint64_t boottime_ns(void)
 
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+volatile sig_atomic_t exiting;
+
+static void on_exit_signal(int sig)
+{
+	exiting = 1;
+}
+
+void handle_exit_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_exit_signal };
+
+	/* No SA_RESTART: a blocking poll() returns at once. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end ? -EINVAL : 0;
+}
+
+void parse_interval_arg(struct argp_state *state, const char *arg,
+			struct interval *iv)
+{
+	int err;
+
+	switch (iv->nargs++) {
+	case 0:
+		err = parse_duration(arg, &iv->ns);
+		if (err || !iv->ns)
+			argp_error(state, "invalid interval '%s'", arg);
+		break;
+	case 1:
+		err = parse_u64(arg, &iv->count);
+		if (err || !iv->count)
+			argp_error(state, "invalid count '%s'", arg);
+		break;
+	default:
+		argp_error(state, "unexpected argument '%s'", arg);
+	}
+}
+
+bool interval_wait(struct interval *iv, uint64_t *done)
+{
+	uint64_t end = boottime_ns() + iv->ns, now;
+	struct timespec ts;
+
+	while (!exiting && (now = boottime_ns()) < end) {
+		ts.tv_sec = (end - now) / 1000000000ULL;
+		ts.tv_nsec = (end - now) % 1000000000ULL;
+		nanosleep(&ts, NULL);
+	}
+	if (exiting)
+		return false;
+	return !iv->count || ++*done < iv->count;
+}
+
+void print_time(FILE *f)
+{
+	char buf[16];
+	time_t t = time(NULL);
+
+	strftime(buf, sizeof(buf), "%H:%M:%S", localtime(&t));
+	fprintf(f, "%-8s ", buf);
 }

@@ -3,8 +3,11 @@
 #ifndef SROSCOPE_COMMON_H
 #define SROSCOPE_COMMON_H
 
+#include <argp.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define SROSCOPE_VERSION	"0.1.0"
 
@@ -14,6 +17,11 @@
 #define SROSCOPE_PIN_DIR	"/sys/fs/bpf/sroscope"
 
 extern bool verbose;
+/* -T: a wall-clock time on each line or report. */
+extern bool timestamps;
+
+/* -v and -T, shared by the observing commands (argp child). */
+extern const struct argp common_argp;
 
 /* Route libbpf's messages to stderr, debug ones only with -v. */
 void setup_libbpf_logging(void);
@@ -40,5 +48,31 @@ int read_stat_u64(const char *path, const char *key, uint64_t *val);
 
 /* Monotonic time since boot, as the kernel's ktime_get_boottime_ns(). */
 uint64_t boottime_ns(void);
+
+/* Set by SIGINT/SIGTERM once handle_exit_signals() ran. */
+extern volatile sig_atomic_t exiting;
+void handle_exit_signals(void);
+
+/* A decimal u64; 0 or -EINVAL. */
+int parse_u64(const char *s, uint64_t *v);
+
+/*
+ * The libbpf-tools positional arguments "[interval] [count]": call from
+ * ARGP_KEY_ARG. The interval is a duration (bare number: seconds); count
+ * 0 means until Ctrl-C.
+ */
+struct interval {
+	uint64_t ns;		/* 0: report once, at the end */
+	uint64_t count;
+	int nargs;
+};
+void parse_interval_arg(struct argp_state *state, const char *arg,
+			struct interval *iv);
+
+/* Wait for the next interval, or Ctrl-C; false when it is time to stop. */
+bool interval_wait(struct interval *iv, uint64_t *done);
+
+/* "HH:MM:SS " of the wall clock, for -T. */
+void print_time(FILE *f);
 
 #endif

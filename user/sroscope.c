@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "commands.h"
 #include "common.h"
 #include "policy.h"
 
@@ -19,6 +20,11 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "trace", cmd_trace, "print every SRO event, live or from a file" },
+	{ "top", cmd_top, "per-realm memory held by the realm world, refreshed" },
+	{ "hist", cmd_hist, "histograms of request size, latency, lifetime" },
+	{ "leaks", cmd_leaks, "memory the realm world did not give back" },
+	{ "record", cmd_record, "keep the SRO events in a trace file" },
 	{ "policy", cmd_policy, "load, swap and unload allocation policies" },
 };
 
@@ -34,6 +40,9 @@ static void usage(FILE *f)
 			subcommands[i].summary);
 	fprintf(f, "\n'sroscope COMMAND --help' describes a command.\n"
 		   "\nEXAMPLES:\n"
+		   "  sroscope trace -T\n"
+		   "  sroscope top\n"
+		   "  sroscope leaks -a 5m\n"
 		   "  sroscope policy status\n"
 		   "  sroscope policy load pool\n");
 }

@@ -1,0 +1,525 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sroscope's tracer: the "sro" trace events of the host's SRO path, kept
+ * as books in maps that user space reads whenever it likes:
+ *
+ *   outstanding  every donation the realm world still holds, by address
+ *   realms       bytes donated/reclaimed per realm and source, requests,
+ *                failures, leaks, and what a destroyed realm kept
+ *   sources      allocations, failures, fallbacks and frees per source
+ *   hists        log2 histograms: request size, order, op duration,
+ *                allocation latency and donation lifetime per source
+ *   losses       what could not be recorded, per CPU: never silent
+ *
+ * and, for the event types user space asked for, an event ring buffer.
+ * The books come from the maps alone, so a full ring buffer costs events
+ * on the screen, never a false leak.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "sroscope.h"
+#include "maps.bpf.h"
+
+/* Filters, set by user space before load. */
+const volatile __u32 filter_realm;	/* 0: every realm */
+const volatile __u64 min_size;		/* ignore smaller ranges */
+const volatile __u32 emit_mask;		/* 1 << type: sent to "events" */
+
+/* The RMI command of each running operation, for the records. */
+struct op_info {
+	__u64 ts;
+	__u32 cmd;
+	__u32 realm;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct op_info);
+} ops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);	/* user space may resize before load */
+	__type(key, __u64);
+	__type(value, struct sro_donation);
+} outstanding SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct sro_realm_stats);
+} realms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRO_SRC_MAX);
+	__type(key, __u32);
+	__type(value, struct sro_src_stats);
+} sources SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRO_HIST_MAX);
+	__type(key, __u32);
+	__type(value, struct sro_hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRO_LOSS_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} losses SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);	/* user space may resize before load */
+} events SEC(".maps");
+
+static const struct sro_realm_stats zero_realm;
+
+static __always_inline void lost(__u32 what)
+{
+	__u64 *n = bpf_map_lookup_elem(&losses, &what);
+
+	if (n)
+		*n += 1;
+}
+
+/* Filtered out? @size 0: an event without a byte size. */
+static __always_inline bool skip(__u32 realm, __u64 size)
+{
+	return (filter_realm && realm != filter_realm) ||
+	       (size && size < min_size);
+}
+
+static __always_inline struct sro_realm_stats *realm_stats(__u32 realm)
+{
+	struct sro_realm_stats *s;
+
+	s = lookup_or_try_init(&realms, &realm, &zero_realm);
+	if (!s)
+		lost(SRO_LOSS_REALMS_FULL);
+	return s;
+}
+
+static __always_inline struct sro_src_stats *source_stats(__u32 source)
+{
+	return bpf_map_lookup_elem(&sources, &source);
+}
+
+static __always_inline void hist_add(__u32 id, __u32 slot, __u64 v)
+{
+	struct sro_hist *h = bpf_map_lookup_elem(&hists, &id);
+
+	if (!h || slot >= SRO_HIST_SLOTS)
+		return;
+	h->slots[slot]++;
+	h->count++;
+	h->sum += v;
+}
+
+static __always_inline __u32 op_cmd(__u64 op)
+{
+	struct op_info *o;
+
+	if (!op)
+		return 0;
+	o = bpf_map_lookup_elem(&ops, &op);
+	return o ? o->cmd : 0;
+}
+
+/* A ring buffer record of @type, or NULL (not wanted, or buffer full). */
+static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
+						   __u32 realm)
+{
+	struct sro_event *e;
+
+	if (!(emit_mask & (1U << type)))
+		return NULL;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		lost(SRO_LOSS_RINGBUF);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_boot_ns();
+	e->type = type;
+	e->op = op;
+	e->realm = realm;
+	e->cpu = bpf_get_smp_processor_id();
+	return e;
+}
+
+SEC("tp_btf/sro_op_start")
+int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
+{
+	struct op_info info = { .ts = bpf_ktime_get_boot_ns(), .cmd = cmd,
+				.realm = realm };
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, 0))
+		return 0;
+	if (bpf_map_update_elem(&ops, &op, &info, BPF_ANY))
+		lost(SRO_LOSS_OPS_FULL);
+	s = realm_stats(realm);
+	if (s) {
+		__sync_fetch_and_add(&s->ops, 1);
+		if (!s->first_ts)
+			s->first_ts = info.ts;
+	}
+	e = event_new(SRO_EV_OP_START, op, realm);
+	if (e) {
+		e->cmd = cmd;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+/* The realm world's share of @s: what was donated and not reclaimed. */
+static __always_inline __u64 held_bytes(const struct sro_realm_stats *s)
+{
+	__u64 held = 0;
+	int i;
+
+	for (i = 0; i < SRO_SRC_MAX; i++)
+		held += s->donated[i] - s->reclaimed[i];
+	return held;
+}
+
+SEC("tp_btf/sro_op_end")
+int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
+	     bool cancelled, u64 duration_ns)
+{
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, 0))
+		return 0;
+	bpf_map_delete_elem(&ops, &op);
+	hist_add(SRO_HIST_OP_NS, log2_slot(duration_ns), duration_ns);
+	if (cmd == SRO_RMI_REALM_DESTROY && status == 0) {
+		s = realm_stats(realm);
+		if (s) {
+			s->destroyed_ts = bpf_ktime_get_boot_ns();
+			s->held_at_destroy = held_bytes(s);
+		}
+	}
+	e = event_new(SRO_EV_OP_END, op, realm);
+	if (e) {
+		e->cmd = cmd;
+		e->status = status;
+		e->count = rounds;
+		e->flags = cancelled ? SRO_F_CANCELLED : 0;
+		e->ns = duration_ns;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_donate_req")
+int BPF_PROG(sro_donate_req, u64 op, u32 realm, u64 req, u32 level, u32 count,
+	     bool contig, u32 state, u64 size)
+{
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, size))
+		return 0;
+	s = realm_stats(realm);
+	if (s) {
+		__sync_fetch_and_add(&s->requested, size);
+		__sync_fetch_and_add(&s->requests, 1);
+	}
+	hist_add(contig ? SRO_HIST_REQ_SIZE_CONTIG : SRO_HIST_REQ_SIZE,
+		 log2_slot(size), size);
+	e = event_new(SRO_EV_DONATE_REQ, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->addr = req;
+		e->level = level;
+		e->count = count;
+		e->flags = contig ? SRO_F_CONTIG : 0;
+		e->state = state;
+		e->size = size;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_alloc")
+int BPF_PROG(sro_alloc, u64 op, u32 realm, u64 pa, u64 size, u32 order,
+	     u32 source, u32 purpose, u64 latency_ns, bool fallback)
+{
+	struct sro_src_stats *src;
+	struct sro_event *e;
+
+	if (skip(realm, size))
+		return 0;
+	src = source_stats(source);
+	if (src) {
+		src->allocs++;
+		src->alloc_bytes += size;
+		if (fallback)
+			src->fallbacks++;
+	}
+	hist_add(SRO_HIST_ORDER, order < SRO_HIST_SLOTS ? order :
+		 SRO_HIST_SLOTS - 1, order);
+	if (source < SRO_SRC_MAX)
+		hist_add(SRO_HIST_ALLOC_NS + source, log2_slot(latency_ns),
+			 latency_ns);
+	e = event_new(SRO_EV_ALLOC, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->addr = pa;
+		e->size = size;
+		e->count = order;
+		e->source = source;
+		e->purpose = purpose;
+		e->ns = latency_ns;
+		e->flags = fallback ? SRO_F_FALLBACK : 0;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_alloc_fail")
+int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
+	     u32 source, u32 purpose, u32 reason, u64 latency_ns)
+{
+	struct sro_src_stats *src;
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, size))
+		return 0;
+	src = source_stats(source);
+	if (src)
+		src->alloc_fails++;
+	s = realm_stats(realm);
+	if (s)
+		__sync_fetch_and_add(&s->alloc_fails, 1);
+	e = event_new(SRO_EV_ALLOC_FAIL, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->size = size;
+		e->count = order;
+		e->source = source;
+		e->purpose = purpose;
+		e->status = reason;
+		e->ns = latency_ns;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_donate")
+int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
+	     u32 purpose, u32 state)
+{
+	struct sro_donation d = {
+		.size = size, .op = op, .realm = realm, .source = source,
+		.purpose = purpose, .state = state,
+	};
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, size) || source >= SRO_SRC_MAX)
+		return 0;
+	d.ts = bpf_ktime_get_boot_ns();
+	d.cmd = op_cmd(op);
+	if (bpf_map_update_elem(&outstanding, &pa, &d, BPF_ANY)) {
+		/* Untracked, so not counted: held stays what the map shows. */
+		lost(SRO_LOSS_OUTSTANDING_FULL);
+		return 0;
+	}
+	s = realm_stats(realm);
+	if (s) {
+		__sync_fetch_and_add(&s->donated[source], size);
+		__sync_fetch_and_add(&s->donations, 1);
+	}
+	e = event_new(SRO_EV_DONATE, op, realm);
+	if (e) {
+		e->cmd = d.cmd;
+		e->addr = pa;
+		e->size = size;
+		e->source = source;
+		e->purpose = purpose;
+		e->state = state;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_reclaim")
+int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
+	     u32 purpose, u32 state)
+{
+	struct sro_realm_stats *s;
+	struct sro_donation *dp, d;
+	struct sro_event *e;
+	__u64 now, life = 0;
+	__u8 flags = 0;
+
+	if (skip(realm, size))
+		return 0;
+	now = bpf_ktime_get_boot_ns();
+	dp = bpf_map_lookup_elem(&outstanding, &pa);
+	if (dp) {
+		/* A copy: the verifier must see the index it checked. */
+		d = *dp;
+		bpf_map_delete_elem(&outstanding, &pa);
+	}
+	if (dp && d.source < SRO_SRC_MAX) {
+		/* Account to the donation's realm and source, as donated. */
+		life = now > d.ts ? now - d.ts : 0;
+		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
+		s = realm_stats(d.realm);
+		if (s) {
+			__sync_fetch_and_add(&s->reclaimed[d.source], d.size);
+			__sync_fetch_and_add(&s->reclaims, 1);
+		}
+	} else {
+		/* Donated before we started, or its donation was lost. */
+		lost(SRO_LOSS_UNKNOWN_RECLAIM);
+		flags = SRO_F_UNKNOWN;
+		s = realm_stats(realm);
+		if (s)
+			__sync_fetch_and_add(&s->unknown_reclaims, 1);
+	}
+	e = event_new(SRO_EV_RECLAIM, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->addr = pa;
+		e->size = size;
+		e->source = source;
+		e->purpose = purpose;
+		e->state = state;
+		e->ns = life;
+		e->flags = flags;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_donate_result")
+int BPF_PROG(sro_donate_result, u64 op, u32 realm, u32 descs, u64 offered,
+	     u64 consumed, u64 cached, u64 tail_freed)
+{
+	struct sro_event *e;
+
+	if (skip(realm, 0))
+		return 0;
+	e = event_new(SRO_EV_DONATE_RESULT, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->count = descs;
+		e->size = offered;
+		e->aux = consumed;
+		e->aux2 = cached << 32 | (tail_freed & 0xffffffffULL);
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_free")
+int BPF_PROG(sro_free, u64 op, u32 realm, u64 pa, u64 size, u32 source,
+	     u32 reason)
+{
+	struct sro_src_stats *src;
+	struct sro_event *e;
+
+	if (skip(realm, size))
+		return 0;
+	src = source_stats(source);
+	if (src) {
+		src->frees++;
+		src->free_bytes += size;
+	}
+	e = event_new(SRO_EV_FREE, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->addr = pa;
+		e->size = size;
+		e->source = source;
+		e->status = reason;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_leak")
+int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
+	     int err)
+{
+	struct sro_src_stats *src;
+	struct sro_realm_stats *s;
+	struct sro_event *e;
+
+	if (skip(realm, size))
+		return 0;
+	src = source_stats(source);
+	if (src)
+		src->leaked_bytes += size;
+	s = realm_stats(realm);
+	if (s) {
+		__sync_fetch_and_add(&s->leaked, size);
+		__sync_fetch_and_add(&s->leaks, 1);
+	}
+	e = event_new(SRO_EV_LEAK, op, realm);
+	if (e) {
+		e->cmd = op_cmd(op);
+		e->addr = pa;
+		e->size = size;
+		e->source = source;
+		e->status = err;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_delegate")
+int BPF_PROG(sro_delegate, u64 pa, u64 size, u32 calls, bool undelegate,
+	     int ret)
+{
+	struct sro_event *e;
+
+	/* Not tied to a realm: shown only when no realm filter is set. */
+	if (skip(0, size))
+		return 0;
+	e = event_new(SRO_EV_DELEGATE, 0, 0);
+	if (e) {
+		e->addr = pa;
+		e->size = size;
+		e->count = calls;
+		e->flags = undelegate ? SRO_F_UNDELEGATE : 0;
+		e->status = ret;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+SEC("tp_btf/sro_fail")
+int BPF_PROG(sro_fail, u64 op, u32 realm, u32 cmd, u32 reason, u64 arg)
+{
+	struct sro_event *e;
+
+	if (skip(realm, 0))
+		return 0;
+	e = event_new(SRO_EV_FAIL, op, realm);
+	if (e) {
+		e->cmd = cmd;
+		e->status = reason;
+		e->addr = arg;
+		bpf_ringbuf_submit(e, 0);
+	}
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sroscope record FILE: keep a live host's SRO events in a compact,
+ * versioned trace file (docs/trace-file.md) for "sroscope trace -r" and
+ * for replaying under other policies.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "commands.h"
+#include "common.h"
+#include "format.h"
+#include "tracefile.h"
+#include "tracer.h"
+
+static struct {
+	const char *path;
+	uint64_t duration_ns;
+	uint32_t mask;
+	struct trace_writer *w;
+	uint64_t events;
+	uint64_t invalid;
+} env;
+
+static const char doc[] =
+"Record the SRO events of this host into FILE until Ctrl-C (or -d).\n"
+"\v"
+"The file keeps every field of every event and the losses of the run;\n"
+"'sroscope trace -r FILE' prints it, 'sroscope replay' replays it.\n"
+"\n"
+"EXAMPLES:\n"
+"  sroscope record host.srotrace            # until Ctrl-C\n"
+"  sroscope record -d 1h host.srotrace      # one hour\n"
+"  sroscope record -e donate_req,donate,reclaim,op_start,op_end f.srotrace\n";
+
+static const struct argp_option options[] = {
+	{ "events", 'e', "LIST", 0, "Only these events (see sroscope trace --help)" },
+	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 1h)" },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'e':
+		if (parse_event_list(arg, &env.mask))
+			argp_error(state, "invalid event list '%s'", arg);
+		break;
+	case 'd':
+		if (parse_duration(arg, &env.duration_ns) || !env.duration_ns)
+			argp_error(state, "invalid duration '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		if (env.path)
+			argp_error(state, "unexpected argument '%s'", arg);
+		env.path = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!env.path)
+			argp_error(state, "which FILE?");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int write_event(void *ctx, const struct sro_event *e)
+{
+	int err = trace_writer_add(env.w, e);
+
+	if (err == -EINVAL) {
+		/* Nothing a reader would accept: say so, keep going. */
+		env.invalid++;
+		return 0;
+	}
+	if (!err)
+		env.events++;
+	return err;
+}
+
+static void fill_info(struct trace_info *info)
+{
+	struct timespec ts;
+	struct utsname u;
+
+	memset(info, 0, sizeof(*info));
+	info->start_ts = boottime_ns();
+	clock_gettime(CLOCK_REALTIME, &ts);
+	info->start_realtime_ns = ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	if (!uname(&u)) {
+		snprintf(info->kernel, sizeof(info->kernel), "%.63s", u.release);
+		snprintf(info->host, sizeof(info->host), "%.63s", u.nodename);
+	}
+}
+
+int cmd_record(int argc, char **argv)
+{
+	const struct argp_child children[] = {
+		{ &tracer_argp }, { &common_argp }, {},
+	};
+	const struct argp argp = {
+		.options = options, .parser = parse_opt, .doc = doc,
+		.args_doc = "FILE", .children = children,
+	};
+	struct trace_totals tot = {};
+	struct trace_info info;
+	struct snapshot snap;
+	struct tracer *t;
+	int err, i;
+
+	env.mask = ~1U;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return 2;
+	tracer_opts.emit_mask = env.mask;
+	handle_exit_signals();
+	t = tracer_start("record");
+	if (!t)
+		return 1;
+	fill_info(&info);
+	env.w = trace_writer_open(env.path, &info);
+	if (!env.w) {
+		fprintf(stderr, "sroscope record: %s: %s\n", env.path, strerror(errno));
+		tracer_stop(t);
+		return 1;
+	}
+	fprintf(stderr, "Recording SRO events to %s... Hit Ctrl-C to end.\n",
+		env.path);
+	err = tracer_stream(t, env.duration_ns, write_event, NULL);
+	if (!tracer_snapshot(t, &snap, 0)) {
+		for (i = 0; i < SRO_LOSS_MAX; i++)
+			tot.losses[i] = snap.losses[i];
+		tot.recursion_misses = snap.recursion_misses;
+		snapshot_print_losses(stderr, &snap);
+		snapshot_free(&snap);
+	}
+	tot.events = env.events;
+	i = trace_writer_close(env.w, &tot);
+	if (i && !err)
+		err = i;
+	if (env.invalid)
+		fprintf(stderr, "sroscope record: %llu malformed events from the kernel were not written\n",
+			(unsigned long long)env.invalid);
+	tracer_stop(t);
+	if (err) {
+		fprintf(stderr, "sroscope record: %s: %s\n", env.path, strerror(-err));
+		return 1;
+	}
+	fprintf(stderr, "%llu events written to %s\n",
+		(unsigned long long)env.events, env.path);
+	return 0;
+}

@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sroscope trace: one line per SRO event, live or from a trace file
+ * written by "sroscope record"; NDJSON with --json.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "commands.h"
+#include "common.h"
+#include "format.h"
+#include "tracefile.h"
+#include "tracer.h"
+
+static struct {
+	bool json;
+	const char *input;
+	uint64_t duration_ns;
+	uint32_t mask;
+	uint64_t printed;
+	uint64_t start_ts;
+} env;
+
+static const char doc[] =
+"Print every SRO event: requests, allocations, donations, reclaims, frees,\n"
+"leaks and failures, with realm, operation, size, source and latency.\n"
+"\v"
+"EVENTS: op_start op_end donate_req alloc alloc_fail donate donate_result\n"
+"reclaim free leak delegate fail (default: all).\n"
+"\n"
+"EXAMPLES:\n"
+"  sroscope trace                     # every event, live\n"
+"  sroscope trace -T -e donate,reclaim,leak\n"
+"  sroscope trace -R 7 -m 2M          # realm 7, ranges of 2 MiB or more\n"
+"  sroscope trace --json -d 10s > events.ndjson\n"
+"  sroscope trace -r host.srotrace    # a file from 'sroscope record'\n";
+
+static const struct argp_option options[] = {
+	{ "events", 'e', "LIST", 0, "Only these events (comma-separated)" },
+	{ "json", 'j', NULL, 0, "One JSON object per line (NDJSON)" },
+	{ "read", 'r', "FILE", 0, "Read a trace file instead of the kernel" },
+	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 500ms)" },
+	{},
+};
+
+int parse_event_list(const char *list, uint32_t *mask)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int type, err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		type = sro_event_type_of(tok);
+		if (type <= 0) {
+			fprintf(stderr, "sroscope: unknown event '%s'\n", tok);
+			err = -EINVAL;
+			break;
+		}
+		*mask |= 1U << type;
+	}
+	free(copy);
+	return err ? err : *mask ? 0 : -EINVAL;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'e':
+		if (parse_event_list(arg, &env.mask))
+			argp_error(state, "invalid event list '%s'", arg);
+		break;
+	case 'j':
+		env.json = true;
+		break;
+	case 'r':
+		env.input = arg;
+		break;
+	case 'd':
+		if (parse_duration(arg, &env.duration_ns) || !env.duration_ns)
+			argp_error(state, "invalid duration '%s'", arg);
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static bool wanted(const struct sro_event *e)
+{
+	if (!(env.mask & (1U << e->type)))
+		return false;
+	/* Live, the BPF side filters; a file is filtered here. */
+	if (tracer_opts.realm && e->realm != tracer_opts.realm)
+		return false;
+	/* As the BPF side: events without a byte size pass. */
+	return e->type == SRO_EV_DONATE_RESULT || !e->size ||
+	       e->size >= tracer_opts.min_size;
+}
+
+static int print_event(void *ctx, const struct sro_event *e)
+{
+	struct json_object *o;
+	char line[512];
+
+	if (!wanted(e))
+		return 0;
+	env.printed++;
+	if (env.json) {
+		o = format_event_json(e);
+		if (!o)
+			return -ENOMEM;
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+		return 0;
+	}
+	if (timestamps)
+		print_time(stdout);
+	format_event_text(line, sizeof(line), e);
+	printf("%-12.6f %-3u %-13s %s\n", (e->ts - env.start_ts) / 1e9, e->cpu,
+	       sro_event_name(e->type), line);
+	return 0;
+}
+
+static void print_header(void)
+{
+	if (env.json)
+		return;
+	if (timestamps)
+		printf("%-8s ", "TIME");
+	printf("%-12s %-3s %-13s %s\n", "SECONDS", "CPU", "EVENT", "DETAILS");
+}
+
+static int trace_file(void)
+{
+	struct trace_reader *r = trace_reader_open(env.input);
+	const struct trace_totals *tot;
+	struct sro_event e;
+	int ret;
+
+	if (!r) {
+		fprintf(stderr, "sroscope trace: %s: %s\n", env.input, strerror(errno));
+		return 1;
+	}
+	env.start_ts = trace_reader_info(r) ? trace_reader_info(r)->start_ts : 0;
+	print_header();
+	while ((ret = trace_reader_next(r, &e)) > 0)
+		if (print_event(NULL, &e))
+			break;
+	if (ret < 0) {
+		fflush(stdout);
+		fprintf(stderr, "sroscope trace: %s\n", trace_reader_error(r));
+		trace_reader_close(r);
+		return 1;
+	}
+	tot = trace_reader_totals(r);
+	if (tot && tot->losses[SRO_LOSS_RINGBUF])
+		fprintf(stderr, "sroscope trace: the recording lost %llu events\n",
+			(unsigned long long)tot->losses[SRO_LOSS_RINGBUF]);
+	trace_reader_close(r);
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	const struct argp_child children[] = {
+		{ &tracer_argp }, { &common_argp }, {},
+	};
+	const struct argp argp = {
+		.options = options, .parser = parse_opt, .doc = doc,
+		.children = children,
+	};
+	struct snapshot snap;
+	struct tracer *t;
+	int err;
+
+	env.mask = ~0U & ~1U;
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+		return 2;
+	if (env.input)
+		return trace_file();
+
+	tracer_opts.emit_mask = env.mask;
+	handle_exit_signals();
+	t = tracer_start("trace");
+	if (!t)
+		return 1;
+	env.start_ts = boottime_ns();
+	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");
+	print_header();
+	err = tracer_stream(t, env.duration_ns, print_event, NULL);
+	if (err)
+		fprintf(stderr, "sroscope trace: %s\n", strerror(-err));
+	if (!tracer_snapshot(t, &snap, 0)) {
+		fprintf(stderr, "%llu events\n", (unsigned long long)env.printed);
+		snapshot_print_losses(stderr, &snap);
+		snapshot_free(&snap);
+	}
+	tracer_stop(t);
+	return err ? 1 : 0;
+}

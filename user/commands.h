@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The subcommands of sroscope: one file each (user/cmd_*.c, policy.c). */
+#ifndef SROSCOPE_COMMANDS_H
+#define SROSCOPE_COMMANDS_H
+
+#include <stdint.h>
+
+int cmd_trace(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_hist(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+
+/* "donate,reclaim" -> 1 << SRO_EV_DONATE | 1 << SRO_EV_RECLAIM. */
+int parse_event_list(const char *list, uint32_t *mask);
+
+#endif

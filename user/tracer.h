@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The tracer every observing subcommand shares: loads bpf/sroscope.bpf.c
+ * with the filters of the command line, attaches it to the "sro" trace
+ * events, and reads its maps into snapshots (batch lookups, per-CPU values
+ * summed) so no command has its own map-reading loop.
+ */
+#ifndef SROSCOPE_TRACER_H
+#define SROSCOPE_TRACER_H
+
+#include <argp.h>
+#include <stdio.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "common.h"
+#include "sroscope.h"
+
+/* Options common to trace, top, hist, leaks and record (argp child). */
+struct tracer_opts {
+	uint32_t realm;		/* 0: all */
+	uint64_t min_size;
+	uint32_t max_donations;
+	uint64_t ringbuf_size;
+	uint32_t emit_mask;	/* event types sent to user space */
+};
+
+extern struct tracer_opts tracer_opts;
+extern const struct argp tracer_argp;
+
+struct tracer;
+
+/*
+ * Check privileges, BTF and the "sro" events, load and attach. @cmd names
+ * the command in error messages. NULL after printing why.
+ */
+struct tracer *tracer_start(const char *cmd);
+void tracer_stop(struct tracer *t);
+
+/* Wait up to @timeout_ms for events; each goes to @fn. -errno on error. */
+typedef int (*tracer_event_fn)(void *ctx, const struct sro_event *e);
+int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx);
+
+/*
+ * Deliver events to @fn until Ctrl-C or @duration_ns (0: no limit), then
+ * what is left in the buffer. 0 or the first error (of @fn or polling).
+ */
+int tracer_stream(struct tracer *t, uint64_t duration_ns, tracer_event_fn fn,
+		  void *ctx);
+
+struct realm_row {
+	uint32_t realm;
+	struct sro_realm_stats s;
+};
+
+struct donation_row {
+	uint64_t pa;
+	struct sro_donation d;
+};
+
+/* What the maps held at one moment. */
+struct snapshot {
+	uint64_t ts;				/* CLOCK_BOOTTIME ns */
+	struct realm_row *realms;		/* sorted by realm */
+	size_t nrealms;
+	struct donation_row *donations;		/* SNAP_DONATIONS only */
+	size_t ndonations;
+	struct sro_src_stats sources[SRO_SRC_MAX];
+	struct sro_hist hists[SRO_HIST_MAX];
+	uint64_t losses[SRO_LOSS_MAX];
+	uint64_t recursion_misses;		/* all programs */
+};
+
+#define SNAP_DONATIONS	1U
+
+int tracer_snapshot(struct tracer *t, struct snapshot *s, unsigned int what);
+void snapshot_free(struct snapshot *s);
+
+/*
+ * The loop of the reporting commands: every interval (or once, at Ctrl-C
+ * when there is none) take a snapshot and hand it to @report with the
+ * previous one (NULL the first time). Returns 0 or -errno.
+ */
+typedef void (*tracer_report_fn)(const struct snapshot *cur,
+				 const struct snapshot *prev, void *ctx);
+int tracer_report_loop(struct tracer *t, struct interval *iv,
+		       unsigned int what, tracer_report_fn report, void *ctx);
+
+/*
+ * A whole reporting command (hist, leaks, top): parse the command line
+ * with @options/@parser plus the tracer's and common options, start the
+ * tracer and run the report loop. Returns the exit status.
+ */
+struct report_command {
+	const char *name;
+	const struct argp_option *options;
+	argp_parser_t parser;
+	const char *doc;
+	struct interval *iv;
+	unsigned int what;		/* SNAP_* */
+	tracer_report_fn report;
+};
+int run_report_command(const struct report_command *c, int argc, char **argv);
+
+/* Held bytes of a realm: donated and not reclaimed, all sources. */
+uint64_t realm_held(const struct sro_realm_stats *s);
+
+/* Events lost in a way that makes the books (maps) incomplete. */
+uint64_t snapshot_book_losses(const struct snapshot *s);
+
+/* One line naming every non-zero loss, for the end of a report. */
+void snapshot_print_losses(FILE *f, const struct snapshot *s);
+
+#endif
