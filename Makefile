@@ -2,7 +2,7 @@
 #
 # Main targets (each installs what it needs on Debian 12 when missing):
 #   make demo        boot the project kernel in QEMU and show it working
-#   make test        every test, on x86_64 and arm64 (what CI runs)
+#   make test        every test: host unit tests, then x86_64 and arm64 VMs
 #   make bench       benchmarks, as Markdown tables
 #
 # Building blocks:
@@ -28,7 +28,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test test demo bench kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test test demo bench bench-deps kernel-patches tools clean help
 
 all: tools
 
@@ -55,12 +55,18 @@ vm-test: kernel tools
 demo: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) 'sroscope-demo'
 
-# Benchmarks (x86_64 VM, 3 GiB): policy dispatch, swap, donate latency.
-bench: kernel tools
-	$(Q)VM_MEM=3G VM_TIMEOUT=1800 scripts/vm-run.sh $(ARCH) 'sroscope-bench'
+# Benchmarks: BPF cost per event (natively, on this host), then in the
+# x86_64 VM: tracing vs bpftrace, policy dispatch, swap, donate latency.
+include mk/bench.mk
+
+# Host unit tests (cmocka): trace file, histograms, formats, ndjson.
+include mk/unit.mk
 
 # Everything, both architectures: the test command of the README and CI.
 test: deps
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
+	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
 

@@ -26,18 +26,26 @@
 const volatile __u32 filter_realm;	/* 0: every realm */
 const volatile __u64 min_size;		/* ignore smaller ranges */
 const volatile __u32 emit_mask;		/* 1 << type: sent to "events" */
+const volatile __u64 wakeup_bytes = 1 << 18;	/* wake user space past this */
 
-/* The RMI command of each running operation, for the records. */
+/*
+ * The RMI command of each running operation, for the records: a ring
+ * indexed by op id (ids are sequential), so that finding it is an array
+ * access, not a hash walk. A slot reused by an op OPS_RING ids later
+ * while the first still runs is seen (op differs) and counted.
+ */
+#define OPS_RING	4096
+
 struct op_info {
-	__u64 ts;
+	__u64 op;
 	__u32 cmd;
-	__u32 realm;
+	__u32 pad;
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, OPS_RING);
+	__type(key, __u32);
 	__type(value, struct op_info);
 } ops SEC(".maps");
 
@@ -49,7 +57,7 @@ struct {
 } outstanding SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u32);
 	__type(value, struct sro_realm_stats);
@@ -124,14 +132,21 @@ static __always_inline void hist_add(__u32 id, __u32 slot, __u64 v)
 	h->sum += v;
 }
 
+static __always_inline struct op_info *op_slot(__u64 op)
+{
+	__u32 slot = op & (OPS_RING - 1);
+
+	return bpf_map_lookup_elem(&ops, &slot);
+}
+
 static __always_inline __u32 op_cmd(__u64 op)
 {
 	struct op_info *o;
 
 	if (!op)
 		return 0;
-	o = bpf_map_lookup_elem(&ops, &op);
-	return o ? o->cmd : 0;
+	o = op_slot(op);
+	return o && o->op == op ? o->cmd : 0;
 }
 
 /* A ring buffer record of @type, or NULL (not wanted, or buffer full). */
@@ -156,41 +171,75 @@ static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
 	return e;
 }
 
+/*
+ * Hand @e to user space. Waking the reader for each event would cost a
+ * wake-up per event on the traced path: it reads on its own every 100
+ * ms, and is woken only when the buffer fills up.
+ */
+static __always_inline void event_submit(struct sro_event *e)
+{
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
+	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP :
+			   BPF_RB_NO_WAKEUP);
+}
+
+/* The events about one range: donate, reclaim, free, leak. */
+struct range_event {
+	__u64 pa;
+	__u64 size;
+	__u64 ns;
+	__s32 status;
+	__u32 source;
+	__u32 purpose;
+	__u32 state;
+	__u8 flags;
+};
+
+static __always_inline void emit_range(__u32 type, __u64 op, __u32 realm,
+				       const struct range_event *r)
+{
+	struct sro_event *e = event_new(type, op, realm);
+
+	if (!e)
+		return;
+	e->cmd = op_cmd(op);
+	e->addr = r->pa;
+	e->size = r->size;
+	e->ns = r->ns;
+	e->status = r->status;
+	e->source = r->source;
+	e->purpose = r->purpose;
+	e->state = r->state;
+	e->flags = r->flags;
+	event_submit(e);
+}
+
 SEC("tp_btf/sro_op_start")
 int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 {
-	struct op_info info = { .ts = bpf_ktime_get_boot_ns(), .cmd = cmd,
-				.realm = realm };
 	struct sro_realm_stats *s;
 	struct sro_event *e;
+	struct op_info *o;
 
 	if (skip(realm, 0))
 		return 0;
-	if (bpf_map_update_elem(&ops, &op, &info, BPF_ANY))
-		lost(SRO_LOSS_OPS_FULL);
-	s = realm_stats(realm);
-	if (s) {
-		__sync_fetch_and_add(&s->ops, 1);
-		if (!s->first_ts)
-			s->first_ts = info.ts;
+	o = op_slot(op);
+	if (o) {
+		if (o->op && o->cmd)
+			lost(SRO_LOSS_OPS_FULL);	/* still running */
+		o->op = op;
+		o->cmd = cmd;
 	}
+	s = realm_stats(realm);
+	if (s)
+		s->ops++;
 	e = event_new(SRO_EV_OP_START, op, realm);
 	if (e) {
 		e->cmd = cmd;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
-}
-
-/* The realm world's share of @s: what was donated and not reclaimed. */
-static __always_inline __u64 held_bytes(const struct sro_realm_stats *s)
-{
-	__u64 held = 0;
-	int i;
-
-	for (i = 0; i < SRO_SRC_MAX; i++)
-		held += s->donated[i] - s->reclaimed[i];
-	return held;
 }
 
 SEC("tp_btf/sro_op_end")
@@ -199,17 +248,18 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 {
 	struct sro_realm_stats *s;
 	struct sro_event *e;
+	struct op_info *o;
 
 	if (skip(realm, 0))
 		return 0;
-	bpf_map_delete_elem(&ops, &op);
+	o = op_slot(op);
+	if (o && o->op == op)
+		o->cmd = 0;	/* done: the slot may be reused */
 	hist_add(SRO_HIST_OP_NS, log2_slot(duration_ns), duration_ns);
 	if (cmd == SRO_RMI_REALM_DESTROY && status == 0) {
 		s = realm_stats(realm);
-		if (s) {
+		if (s)
 			s->destroyed_ts = bpf_ktime_get_boot_ns();
-			s->held_at_destroy = held_bytes(s);
-		}
 	}
 	e = event_new(SRO_EV_OP_END, op, realm);
 	if (e) {
@@ -218,7 +268,7 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 		e->count = rounds;
 		e->flags = cancelled ? SRO_F_CANCELLED : 0;
 		e->ns = duration_ns;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -234,8 +284,8 @@ int BPF_PROG(sro_donate_req, u64 op, u32 realm, u64 req, u32 level, u32 count,
 		return 0;
 	s = realm_stats(realm);
 	if (s) {
-		__sync_fetch_and_add(&s->requested, size);
-		__sync_fetch_and_add(&s->requests, 1);
+		s->requested += size;
+		s->requests++;
 	}
 	hist_add(contig ? SRO_HIST_REQ_SIZE_CONTIG : SRO_HIST_REQ_SIZE,
 		 log2_slot(size), size);
@@ -248,7 +298,7 @@ int BPF_PROG(sro_donate_req, u64 op, u32 realm, u64 req, u32 level, u32 count,
 		e->flags = contig ? SRO_F_CONTIG : 0;
 		e->state = state;
 		e->size = size;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -284,7 +334,7 @@ int BPF_PROG(sro_alloc, u64 op, u32 realm, u64 pa, u64 size, u32 order,
 		e->purpose = purpose;
 		e->ns = latency_ns;
 		e->flags = fallback ? SRO_F_FALLBACK : 0;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -304,7 +354,7 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 		src->alloc_fails++;
 	s = realm_stats(realm);
 	if (s)
-		__sync_fetch_and_add(&s->alloc_fails, 1);
+		s->alloc_fails++;
 	e = event_new(SRO_EV_ALLOC_FAIL, op, realm);
 	if (e) {
 		e->cmd = op_cmd(op);
@@ -314,7 +364,7 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 		e->purpose = purpose;
 		e->status = reason;
 		e->ns = latency_ns;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -328,7 +378,6 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		.purpose = purpose, .state = state,
 	};
 	struct sro_realm_stats *s;
-	struct sro_event *e;
 
 	if (skip(realm, size) || source >= SRO_SRC_MAX)
 		return 0;
@@ -341,19 +390,12 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	}
 	s = realm_stats(realm);
 	if (s) {
-		__sync_fetch_and_add(&s->donated[source], size);
-		__sync_fetch_and_add(&s->donations, 1);
+		s->donated[source] += size;
+		s->donations++;
 	}
-	e = event_new(SRO_EV_DONATE, op, realm);
-	if (e) {
-		e->cmd = d.cmd;
-		e->addr = pa;
-		e->size = size;
-		e->source = source;
-		e->purpose = purpose;
-		e->state = state;
-		bpf_ringbuf_submit(e, 0);
-	}
+	emit_range(SRO_EV_DONATE, op, realm, &(struct range_event){
+		.pa = pa, .size = size, .source = source, .purpose = purpose,
+		.state = state });
 	return 0;
 }
 
@@ -363,7 +405,6 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 {
 	struct sro_realm_stats *s;
 	struct sro_donation *dp, d;
-	struct sro_event *e;
 	__u64 now, life = 0;
 	__u8 flags = 0;
 
@@ -382,8 +423,8 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
 		s = realm_stats(d.realm);
 		if (s) {
-			__sync_fetch_and_add(&s->reclaimed[d.source], d.size);
-			__sync_fetch_and_add(&s->reclaims, 1);
+			s->reclaimed[d.source] += d.size;
+			s->reclaims++;
 		}
 	} else {
 		/* Donated before we started, or its donation was lost. */
@@ -391,20 +432,11 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		flags = SRO_F_UNKNOWN;
 		s = realm_stats(realm);
 		if (s)
-			__sync_fetch_and_add(&s->unknown_reclaims, 1);
+			s->unknown_reclaims++;
 	}
-	e = event_new(SRO_EV_RECLAIM, op, realm);
-	if (e) {
-		e->cmd = op_cmd(op);
-		e->addr = pa;
-		e->size = size;
-		e->source = source;
-		e->purpose = purpose;
-		e->state = state;
-		e->ns = life;
-		e->flags = flags;
-		bpf_ringbuf_submit(e, 0);
-	}
+	emit_range(SRO_EV_RECLAIM, op, realm, &(struct range_event){
+		.pa = pa, .size = size, .ns = life, .source = source,
+		.purpose = purpose, .state = state, .flags = flags });
 	return 0;
 }
 
@@ -423,7 +455,7 @@ int BPF_PROG(sro_donate_result, u64 op, u32 realm, u32 descs, u64 offered,
 		e->size = offered;
 		e->aux = consumed;
 		e->aux2 = cached << 32 | (tail_freed & 0xffffffffULL);
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -433,7 +465,6 @@ int BPF_PROG(sro_free, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	     u32 reason)
 {
 	struct sro_src_stats *src;
-	struct sro_event *e;
 
 	if (skip(realm, size))
 		return 0;
@@ -442,15 +473,8 @@ int BPF_PROG(sro_free, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		src->frees++;
 		src->free_bytes += size;
 	}
-	e = event_new(SRO_EV_FREE, op, realm);
-	if (e) {
-		e->cmd = op_cmd(op);
-		e->addr = pa;
-		e->size = size;
-		e->source = source;
-		e->status = reason;
-		bpf_ringbuf_submit(e, 0);
-	}
+	emit_range(SRO_EV_FREE, op, realm, &(struct range_event){
+		.pa = pa, .size = size, .source = source, .status = reason });
 	return 0;
 }
 
@@ -460,7 +484,6 @@ int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 {
 	struct sro_src_stats *src;
 	struct sro_realm_stats *s;
-	struct sro_event *e;
 
 	if (skip(realm, size))
 		return 0;
@@ -469,18 +492,11 @@ int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		src->leaked_bytes += size;
 	s = realm_stats(realm);
 	if (s) {
-		__sync_fetch_and_add(&s->leaked, size);
-		__sync_fetch_and_add(&s->leaks, 1);
+		s->leaked += size;
+		s->leaks++;
 	}
-	e = event_new(SRO_EV_LEAK, op, realm);
-	if (e) {
-		e->cmd = op_cmd(op);
-		e->addr = pa;
-		e->size = size;
-		e->source = source;
-		e->status = err;
-		bpf_ringbuf_submit(e, 0);
-	}
+	emit_range(SRO_EV_LEAK, op, realm, &(struct range_event){
+		.pa = pa, .size = size, .source = source, .status = err });
 	return 0;
 }
 
@@ -500,7 +516,7 @@ int BPF_PROG(sro_delegate, u64 pa, u64 size, u32 calls, bool undelegate,
 		e->count = calls;
 		e->flags = undelegate ? SRO_F_UNDELEGATE : 0;
 		e->status = ret;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }
@@ -517,7 +533,7 @@ int BPF_PROG(sro_fail, u64 op, u32 realm, u32 cmd, u32 reason, u64 arg)
 		e->cmd = cmd;
 		e->status = reason;
 		e->addr = arg;
-		bpf_ringbuf_submit(e, 0);
+		event_submit(e);
 	}
 	return 0;
 }

@@ -133,7 +133,11 @@ struct sro_donation {
 	__u8 pad[5];
 };
 
-/* Per realm ("realms" map, key = realm id). Bytes unless named. */
+/*
+ * Per realm ("realms" per-CPU hash, key = realm id). Bytes unless named.
+ * Per CPU so that no event pays for an atomic: user space adds the CPUs
+ * up (destroyed_ts: the latest).
+ */
 struct sro_realm_stats {
 	__u64 donated[SRO_SRC_MAX];
 	__u64 reclaimed[SRO_SRC_MAX];
@@ -146,9 +150,7 @@ struct sro_realm_stats {
 	__u64 leaks;
 	__u64 unknown_reclaims;	/* reclaims of donations not seen */
 	__u64 ops;
-	__u64 first_ts;
 	__u64 destroyed_ts;	/* REALM_DESTROY succeeded (0: live) */
-	__u64 held_at_destroy;	/* bytes the realm world kept then */
 };
 
 /* Per source ("sources" per-CPU array). */
@@ -190,7 +192,8 @@ enum sro_loss {
 	SRO_LOSS_RINGBUF,		/* event not delivered: ring buffer full */
 	SRO_LOSS_OUTSTANDING_FULL,	/* donation not tracked: map full */
 	SRO_LOSS_REALMS_FULL,		/* realm not counted: map full */
-	SRO_LOSS_OPS_FULL,		/* operation's command not known */
+	SRO_LOSS_OPS_FULL,		/* operation's command not known:
+					 * too many running at once */
 	SRO_LOSS_UNKNOWN_RECLAIM,	/* reclaim of a donation not seen */
 	SRO_LOSS_MAX,
 };

@@ -94,3 +94,10 @@ tools: $(VM_SCRIPTS)
 $(VMROOT)/bin/%: scripts/vm/%
 	$(Q)mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
+
+# Test and benchmark helpers run inside the VM (tests/tools/*.c).
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(VMROOT)/bin/%,$(wildcard tests/tools/*.c))
+tools: $(TEST_TOOLS)
+$(VMROOT)/bin/%: tests/tools/%.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC_USER) $(CFLAGS_USER) -o $@ $< -ljson-c

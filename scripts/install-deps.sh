@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install the Debian 12 packages sroscope needs to build kernels, boot them
-# under QEMU and build the user-space tools. Idempotent: does nothing when
+# under QEMU and build the user-space tools, and any packages named as
+# arguments (make bench: bpftrace). Idempotent: does nothing when
 # everything is already there.
 set -eu
 
@@ -11,7 +12,8 @@ clang llvm lld
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm busybox-static
 linux-source-6.12
-libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64"
+libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64
+$*"
 
 missing=""
 for p in $PKGS; do

@@ -319,12 +319,15 @@ static struct json_object *jget(struct json_object *o, const char *k)
 	return v;
 }
 
+/* One group's line; @indent instead of the realm for a realm's sub-rows. */
 static void print_group(struct json_object *g, const char *indent)
 {
-	char b[32], t[32];
+	char b[32], t[32], realm[16];
 
-	printf("%s%-8llu %-20s %-8s %6llu %12s  oldest %s\n", indent,
-	       (unsigned long long)ju(g, "realm"), js(g, "cmd"), js(g, "purpose"),
+	if (!indent)
+		snprintf(realm, sizeof(realm), "  %-8llu", (unsigned long long)ju(g, "realm"));
+	printf("%s %-20s %-8s %6llu %12s  oldest %s\n", indent ? indent : realm,
+	       js(g, "cmd"), js(g, "purpose"),
 	       (unsigned long long)ju(g, "blocks"),
 	       format_bytes(b, sizeof(b), ju(g, "bytes")),
 	       format_ns(t, sizeof(t), ju(g, "oldest_age_ns")));
@@ -360,7 +363,7 @@ static void print_text(struct json_object *rep, const struct snapshot *s)
 		       " (realm older than this trace: incomplete)");
 		ops = jget(o, "by_op");
 		for (j = 0; j < json_object_array_length(ops); j++)
-			print_group(json_object_array_get_idx(ops, j), "      ");
+			print_group(json_object_array_get_idx(ops, j), "           ");
 	}
 	a = jget(rep, "given_up");
 	printf("\nGiven up by the host (the RMM refused to undelegate): %s\n",
@@ -380,7 +383,7 @@ static void print_text(struct json_object *rep, const struct snapshot *s)
 		printf("  %-8s %-20s %-8s %6s %12s\n", "REALM", "OPERATION",
 		       "PURPOSE", "BLOCKS", "BYTES");
 	for (i = 0; i < json_object_array_length(a); i++)
-		print_group(json_object_array_get_idx(a, i), "  ");
+		print_group(json_object_array_get_idx(a, i), NULL);
 	if (s->losses[SRO_LOSS_UNKNOWN_RECLAIM])
 		printf("\nNote: %llu blocks donated before sroscope started came back; "
 		       "older donations are not in this report.\n",

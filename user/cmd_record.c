@@ -24,6 +24,7 @@ static struct {
 	struct trace_writer *w;
 	uint64_t events;
 	uint64_t invalid;
+	uint64_t flushed;	/* ts of the last flush */
 } env;
 
 static const char doc[] =
@@ -78,9 +79,15 @@ static int write_event(void *ctx, const struct sro_event *e)
 		env.invalid++;
 		return 0;
 	}
-	if (!err)
-		env.events++;
-	return err;
+	if (err)
+		return err;
+	env.events++;
+	/* A block a second: a killed recorder loses at most that. */
+	if (e->ts > env.flushed + 1000000000ULL) {
+		env.flushed = e->ts;
+		return trace_writer_flush(env.w);
+	}
+	return 0;
 }
 
 static void fill_info(struct trace_info *info)

@@ -120,7 +120,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		 void *ctx)
 {
 	double secs = prev ? (s->ts - prev->ts) / 1e9 : 0;
-	char b[SRO_SRC_MAX + 1][32], r1[32], r2[32], age[32];
+	char b[SRO_SRC_MAX + 2][32], r1[32], r2[32], age[32];
 	uint64_t total = 0, fails = 0;
 	struct row *rows;
 	size_t i, n = s->nrealms;
@@ -178,7 +178,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		printf("%-8u %10s %10s %10s %10s %11s %11s %6llu %10s %9s %s\n",
 		       rows[i].realm, b[SRO_SRC_MAX], b[0], b[1], b[2], r1, r2,
 		       (unsigned long long)r->alloc_fails,
-		       format_bytes(b[0], sizeof(b[0]), r->leaked), age,
+		       format_bytes(b[SRO_SRC_MAX + 1], sizeof(b[0]), r->leaked), age,
 		       r->destroyed_ts ? "destroyed" : "live");
 	}
 	free(rows);

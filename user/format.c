@@ -136,7 +136,8 @@ static char *format_scaled(char *buf, size_t len, uint64_t v, unsigned int step,
 	double d = v;
 	size_t u = 0;
 
-	while (d >= step && u + 1 < nunits) {
+	/* 1048575 B is "1.0 MiB", not "1024.0 KiB": round, then scale. */
+	while ((u ? d >= step - 0.05 : d >= step) && u + 1 < nunits) {
 		d /= step;
 		u++;
 	}

@@ -28,7 +28,7 @@ const char *sro_cmd_name(uint32_t cmd, char *buf, size_t len);
 int sro_event_type_of(const char *name);
 int sro_source_of(const char *name);
 
-/* "512 B", "4 KiB", "1.5 MiB": exact below 1 KiB, else 1 decimal. */
+/* "512 B", "4.0 KiB", "1.5 MiB": exact below 1 KiB, else 1 decimal. */
 char *format_bytes(char *buf, size_t len, uint64_t bytes);
 /* "812 ns", "1.3 us", "5.8 ms", "2.1 s". */
 char *format_ns(char *buf, size_t len, uint64_t ns);

@@ -11,6 +11,23 @@
 
 typedef char *(*format_fn)(char *buf, size_t len, uint64_t v);
 
+unsigned int hist_slot(uint64_t v)
+{
+	unsigned int slot;
+
+	if (v <= 1)
+		return 0;
+	slot = 64 - __builtin_clzll(v - 1);
+	return slot < SRO_HIST_SLOTS ? slot : SRO_HIST_SLOTS - 1;
+}
+
+void hist_add(struct sro_hist *h, uint64_t v)
+{
+	h->slots[hist_slot(v)]++;
+	h->count++;
+	h->sum += v;
+}
+
 void hist_sum(struct sro_hist *dst, const struct sro_hist *src)
 {
 	int i;
@@ -101,6 +118,31 @@ static format_fn unit_format(int unit)
 	return format_plain;
 }
 
+/*
+ * A slot bound: compact for bytes, where bounds are powers of two and so
+ * exact ("4K", "2M"); "inf" for the last slot's.
+ */
+static char *slot_label(char *buf, size_t len, uint64_t v, int unit)
+{
+	static const char units[] = "KMGTPE";
+	int u = -1;
+
+	if (v == UINT64_MAX) {
+		snprintf(buf, len, "inf");
+		return buf;
+	}
+	if (unit != HIST_UNIT_BYTES)
+		return unit_format(unit)(buf, len, v);
+	while (v >= 1024 && !(v % 1024)) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		return format_plain(buf, len, v);
+	snprintf(buf, len, "%llu%c", (unsigned long long)v, units[u]);
+	return buf;
+}
+
 static const char *unit_name(int unit)
 {
 	switch (unit) {
@@ -169,22 +211,24 @@ void hist_print_log2(FILE *f, const struct sro_hist *h, const char *title,
 	char lo[SRO_HIST_SLOTS][32], hi[SRO_HIST_SLOTS][32];
 	char labels[SRO_HIST_SLOTS][LABEL_LEN];
 	char sum[32], p50[32], p99[32];
-	format_fn fmt = unit_format(unit);
 	int first, last, i, wl = 0, wh = 0;
 
 	if (print_empty(f, h, title, &first, &last))
 		return;
 	for (i = first; i <= last; i++) {
-		wl = max_int(wl, strlen(fmt(lo[i], sizeof(lo[i]), hist_slot_lower(i))));
-		wh = max_int(wh, strlen(fmt(hi[i], sizeof(hi[i]), hist_slot_upper(i))));
+		slot_label(lo[i], sizeof(lo[i]), hist_slot_lower(i), unit);
+		slot_label(hi[i], sizeof(hi[i]), hist_slot_upper(i), unit);
+		wl = max_int(wl, strlen(lo[i]));
+		wh = max_int(wh, strlen(hi[i]));
 	}
 	for (i = first; i <= last; i++)
 		snprintf(labels[i], LABEL_LEN, "%*s -> %-*s", wl, lo[i], wh, hi[i]);
 	print_rows(f, h, unit_name(unit), labels, first, last);
 	fprintf(f, "count %llu, sum %s, p50 <= %s, p99 <= %s\n\n",
-		(unsigned long long)h->count, fmt(sum, sizeof(sum), h->sum),
-		fmt(p50, sizeof(p50), hist_quantile(h, 0.5)),
-		fmt(p99, sizeof(p99), hist_quantile(h, 0.99)));
+		(unsigned long long)h->count,
+		unit_format(unit)(sum, sizeof(sum), h->sum),
+		slot_label(p50, sizeof(p50), hist_quantile(h, 0.5), unit),
+		slot_label(p99, sizeof(p99), hist_quantile(h, 0.99), unit));
 }
 
 void hist_print_linear(FILE *f, const struct sro_hist *h, const char *title,

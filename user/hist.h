@@ -15,10 +15,14 @@
 /* What the values of a log2 histogram are, for the range column. */
 enum hist_unit {
 	HIST_UNIT_NONE,		/* plain numbers */
-	HIST_UNIT_BYTES,	/* 4.0 KiB */
-	HIST_UNIT_NS,		/* 1.0 us */
+	HIST_UNIT_BYTES,	/* ranges "2K -> 4K", the sum "6.0 KiB" */
+	HIST_UNIT_NS,		/* "512 ns -> 1.0 us" */
 };
 
+/* The log2 slot of @v, as the BPF side counts it: ceil(log2(v)), 0..63. */
+unsigned int hist_slot(uint64_t v);
+/* Count @v in @h (a log2 histogram built in user space, e.g. on replay). */
+void hist_add(struct sro_hist *h, uint64_t v);
 /* Add @src to @dst: slots, count and sum. */
 void hist_sum(struct sro_hist *dst, const struct sro_hist *src);
 /* The largest value slot @slot counts: 2^slot; UINT64_MAX for the last. */

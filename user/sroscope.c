@@ -6,6 +6,7 @@
  * One binary, one subcommand per job; each subcommand has its own argp
  * parser and --help.
  */
+#include <argp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	char name[32];
 	size_t i;
 
 	if (argc < 2) {
@@ -64,9 +66,16 @@ int main(int argc, char **argv)
 		printf("sroscope %s\n", SROSCOPE_VERSION);
 		return 0;
 	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
-			return subcommands[i].run(argc - 1, argv + 1);
+	/* Usage errors exit 2, as for unknown commands. */
+	argp_err_exit_status = 2;
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(argv[1], subcommands[i].name))
+			continue;
+		/* Messages then say "sroscope top: ...". */
+		snprintf(name, sizeof(name), "sroscope %s", argv[1]);
+		argv[1] = name;
+		return subcommands[i].run(argc - 1, argv + 1);
+	}
 	fprintf(stderr, "sroscope: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return 2;

@@ -139,6 +139,7 @@ struct tracer *tracer_start(const char *cmd)
 				 tracer_opts.max_donations);
 	bpf_map__set_max_entries(t->skel->maps.events,
 				 tracer_opts.emit_mask ? tracer_opts.ringbuf_size : 4096);
+	t->skel->rodata->wakeup_bytes = tracer_opts.ringbuf_size / 4;
 	err = sroscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: the kernel refused the BPF programs: %s "
@@ -185,8 +186,11 @@ int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx)
 	}
 	t->fn = fn;
 	t->ctx = ctx;
+	/* The BPF side wakes us only when the buffer fills: read anyway. */
 	n = ring_buffer__poll(t->rb, timeout_ms);
-	return n == -EINTR ? 0 : n < 0 ? n : 0;
+	if (n >= 0 || n == -EINTR)
+		n = ring_buffer__consume(t->rb);
+	return n < 0 ? n : 0;
 }
 
 int tracer_stream(struct tracer *t, uint64_t duration_ns, tracer_event_fn fn,
@@ -277,18 +281,55 @@ static int cmp_donation(const void *a, const void *b)
 	return x->pa < y->pa ? -1 : x->pa > y->pa;
 }
 
-/* Interleave separate key and value arrays into rows. */
-static void *to_rows(const void *keys, size_t ksize, const void *vals,
-		     size_t vsize, size_t n, size_t rsize, size_t voff)
+/* Fold one CPU's value into @dst: every field is a count to add up. */
+static void fold_sum(void *dst, const void *src, size_t vsize)
 {
+	uint64_t *d = dst;
+	const uint64_t *v = src;
+	size_t w;
+
+	for (w = 0; w < vsize / 8; w++)
+		d[w] += v[w];
+}
+
+/* A realm's CPUs add up, but for the time it was destroyed: the latest. */
+static void fold_realm(void *dst, const void *src, size_t vsize)
+{
+	struct sro_realm_stats *d = dst;
+	const struct sro_realm_stats *v = src;
+	uint64_t destroyed = d->destroyed_ts;
+
+	fold_sum(dst, src, vsize);
+	d->destroyed_ts = v->destroyed_ts > destroyed ? v->destroyed_ts : destroyed;
+}
+
+typedef void (*fold_fn)(void *dst, const void *src, size_t vsize);
+
+/*
+ * Interleave separate key and value arrays into rows; a per-CPU map has
+ * @ncpus values per key (each rounded up to 8 bytes), folded by @fold.
+ */
+static void *to_rows(const void *keys, size_t ksize, const void *vals,
+		     size_t vsize, int ncpus, fold_fn fold, size_t n,
+		     size_t rsize, size_t voff)
+{
+	size_t stride = (vsize + 7) & ~7UL;
 	char *rows = calloc(n ? n : 1, rsize);
+	const char *v;
 	size_t i;
+	int c;
 
 	if (!rows)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		memcpy(rows + i * rsize, (const char *)keys + i * ksize, ksize);
-		memcpy(rows + i * rsize + voff, (const char *)vals + i * vsize, vsize);
+		v = (const char *)vals + i * stride * ncpus;
+		if (ncpus == 1) {
+			memcpy(rows + i * rsize + voff, v, vsize);
+			continue;
+		}
+		for (c = 0; c < ncpus; c++)
+			fold(rows + i * rsize + voff, v + c * stride, vsize);
 	}
 	return rows;
 }
@@ -309,15 +350,19 @@ static uint64_t recursion_misses(struct sroscope_bpf *skel)
 	return n;
 }
 
-static int read_rows(int fd, size_t ksize, size_t vsize, uint32_t max,
-		     size_t rsize, size_t voff, void **rows, size_t *n)
+/* A hash map as rows of key and value; @ncpus > 1: a per-CPU map. */
+static int read_rows(int fd, size_t ksize, size_t vsize, int ncpus,
+		     fold_fn fold, uint32_t max, size_t rsize, size_t voff,
+		     void **rows, size_t *n)
 {
+	size_t vbuf = ((vsize + 7) & ~7UL) * ncpus;
 	void *keys = NULL, *vals = NULL;
 	int err;
 
-	err = read_hash(fd, ksize, vsize, max, &keys, &vals, n);
+	err = read_hash(fd, ksize, vbuf, max, &keys, &vals, n);
 	if (!err) {
-		*rows = to_rows(keys, ksize, vals, vsize, *n, rsize, voff);
+		*rows = to_rows(keys, ksize, vals, vsize, ncpus, fold, *n,
+				rsize, voff);
 		if (!*rows)
 			err = -ENOMEM;
 	}
@@ -335,7 +380,7 @@ int tracer_snapshot(struct tracer *t, struct snapshot *s, unsigned int what)
 	memset(s, 0, sizeof(*s));
 	s->ts = boottime_ns();
 	err = read_rows(bpf_map__fd(k->maps.realms), sizeof(uint32_t),
-			sizeof(struct sro_realm_stats),
+			sizeof(struct sro_realm_stats), t->ncpus, fold_realm,
 			bpf_map__max_entries(k->maps.realms),
 			sizeof(struct realm_row), offsetof(struct realm_row, s),
 			&rows, &s->nrealms);
@@ -345,7 +390,7 @@ int tracer_snapshot(struct tracer *t, struct snapshot *s, unsigned int what)
 	qsort(s->realms, s->nrealms, sizeof(*s->realms), cmp_realm);
 	if (what & SNAP_DONATIONS) {
 		err = read_rows(bpf_map__fd(k->maps.outstanding), sizeof(uint64_t),
-				sizeof(struct sro_donation),
+				sizeof(struct sro_donation), 1, NULL,
 				bpf_map__max_entries(k->maps.outstanding),
 				sizeof(struct donation_row),
 				offsetof(struct donation_row, d), &rows,

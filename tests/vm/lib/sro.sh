@@ -141,3 +141,31 @@ pool_setup() {
 policy() {
 	sroscope policy "$@" || fail "sroscope policy $* failed"
 }
+
+# scope NAME ARGS...: run "sroscope ARGS" in the background, stdout in
+# /tmp/NAME.out and stderr in /tmp/NAME.err, and wait until it traces.
+scope() {
+	_n=$1
+	shift
+	sroscope "$@" >"/tmp/$_n.out" 2>"/tmp/$_n.err" &
+	eval "SCOPE_$_n=$!"
+	_i=0
+	until grep -q "Hit Ctrl-C" "/tmp/$_n.err" 2>/dev/null; do
+		kill -0 $! 2>/dev/null || fail "sroscope $* exited: $(cat "/tmp/$_n.err")"
+		_i=$((_i + 1))
+		[ $_i -le 600 ] || fail "sroscope $* did not start"
+		sleep 0.1
+	done
+}
+
+# scope_end NAME: Ctrl-C the sroscope started as NAME; it must exit 0.
+scope_end() {
+	eval "_p=\$SCOPE_$1"
+	kill -INT "$_p"
+	wait "$_p" || fail "sroscope $1 exited with $?: $(cat "/tmp/$1.err")"
+}
+
+# nj ARGS...: ndjson (tests/tools/ndjson.c); failing is a test failure.
+nj() {
+	ndjson "$@" || fail "ndjson $* failed"
+}

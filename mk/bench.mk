@@ -1,0 +1,33 @@
+# make bench: the BPF cost per event natively on this host, then the
+# benchmarks inside the x86_64 VM (3 GiB), bpftrace included for the
+# side-by-side comparison. Markdown on stdout.
+
+BENCH_HOST := build/bench
+BENCH_ROOT := build/x86_64/benchroot
+BPF_CFLAGS_HOST := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Ibuild/x86_64 \
+	-Iinclude -Ibpf -I$(BPFTOOLS)/include -Wall -Wno-unused-function
+
+$(BENCH_HOST)/cost.bpf.o: tests/bench/cost.bpf.c bpf/sroscope.bpf.c bpf/maps.bpf.h \
+		include/sroscope.h build/x86_64/vmlinux.h
+	$(Q)mkdir -p $(@D)
+	$(Q)clang $(BPF_CFLAGS_HOST) -c $< -o $@
+
+$(BENCH_HOST)/cost.skel.h: $(BENCH_HOST)/cost.bpf.o $(BPFTOOL)
+	$(Q)$(BPFTOOL) gen skeleton $< name cost_bpf > $@
+
+$(BENCH_HOST)/bpf_cost: tests/bench/bpf_cost.c $(BENCH_HOST)/cost.skel.h $(LIBBPF_A)
+	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -I$(BPFTOOLS)/include \
+		-o $@ $< $(LIBBPF_A) -lelf -lz
+
+bench-deps:
+	$(Q)scripts/install-deps.sh bpftrace
+
+bench: bench-deps
+	$(Q)$(MAKE) --no-print-directory kernel tools ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory $(BENCH_HOST)/bpf_cost ARCH=x86_64
+	$(Q)$(BENCH_HOST)/bpf_cost
+	$(Q)rm -rf $(BENCH_ROOT) && cp -a build/x86_64/vmroot $(BENCH_ROOT)
+	$(Q)cp "$$(command -v bpftrace)" $(BENCH_ROOT)/bin/
+	$(Q)cp tests/bench/sro.bt $(BENCH_ROOT)/lib/sroscope/
+	$(Q)VM_OVERLAY=$(BENCH_ROOT) VM_MEM=3G VM_TIMEOUT=2400 \
+		scripts/vm-run.sh x86_64 'sroscope-bench'

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * bpf_cost: what sroscope's BPF programs cost per traced event, natively,
+ * on the build host (its kernel has no "sro" events). tests/bench/
+ * cost.bpf.c runs the tracer's own event handlers in a loop inside one
+ * BPF_PROG_TEST_RUN, a REC's life (102 events) per round; the kernel's
+ * BPF run-time statistics time it, and the same loop with an empty body
+ * is subtracted. Two modes: "maps" (top, hist, leaks: books in maps) and
+ * "trace" (trace, record: every event also through the ring buffer).
+ * Prints Markdown; each figure is the median of REPS runs, run A/B in
+ * turns so that the machine's noise hits both alike.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "sroscope.h"
+#include "cost.skel.h"
+
+#define ROUNDS		1000	/* REC lives per run */
+#define EVENTS		102	/* events per REC life */
+#define REPS		15
+
+static unsigned long long run_ns(struct bpf_program *p)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	unsigned long long before;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	int fd = bpf_program__fd(p);
+
+	bpf_prog_get_info_by_fd(fd, &info, &len);
+	before = info.run_time_ns;
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return 0;
+	memset(&info, 0, sizeof(info));
+	len = sizeof(info);
+	bpf_prog_get_info_by_fd(fd, &info, &len);
+	return info.run_time_ns - before;
+}
+
+static int drain(void *ctx, void *data, size_t size)
+{
+	(*(unsigned long long *)ctx)++;
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median ns per event of the handlers in one mode; < 0 on error. */
+static double measure(bool trace, unsigned long long *delivered)
+{
+	struct ring_buffer *rb = NULL;
+	struct bpf_program *p;
+	struct cost_bpf *skel;
+	double per[REPS], r = -1;
+	unsigned long long full, empty;
+	int i;
+
+	skel = cost_bpf__open();
+	if (!skel)
+		return -1;
+	/* Only the drivers: the tracepoint programs need the sro events. */
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, false);
+	bpf_program__set_autoload(skel->progs.bench_rec_lives, true);
+	bpf_program__set_autoload(skel->progs.bench_empty_loop, true);
+	skel->rodata->rounds = ROUNDS;
+	skel->rodata->emit_mask = trace ? ~1U : 0;
+	bpf_map__set_max_entries(skel->maps.events, 32 << 20);
+	if (cost_bpf__load(skel))
+		goto out;
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), drain, delivered,
+			      NULL);
+	for (i = 0; i < REPS; i++) {
+		full = run_ns(skel->progs.bench_rec_lives);
+		empty = run_ns(skel->progs.bench_empty_loop);
+		if (rb)
+			ring_buffer__consume(rb);
+		per[i] = ((double)full - (double)empty) / (ROUNDS * EVENTS);
+	}
+	qsort(per, REPS, sizeof(per[0]), cmp_double);
+	r = per[REPS / 2];
+out:
+	ring_buffer__free(rb);
+	cost_bpf__destroy(skel);
+	return r;
+}
+
+int main(void)
+{
+	unsigned long long delivered = 0;
+	double maps, trace;
+	int stats_fd;
+
+	if (!getenv("V"))
+		libbpf_set_print(NULL);
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (stats_fd < 0) {
+		fprintf(stderr, "bpf_cost: cannot turn BPF run-time statistics on: %s (root?)\n",
+			strerror(errno));
+		return 1;
+	}
+	maps = measure(false, &delivered);
+	trace = measure(true, &delivered);
+	close(stats_fd);
+	if (maps < 0 || trace < 0) {
+		fprintf(stderr, "bpf_cost: cannot load or run the handlers\n");
+		return 1;
+	}
+	if (delivered != (unsigned long long)REPS * ROUNDS * EVENTS) {
+		fprintf(stderr, "bpf_cost: %llu events delivered, expected %llu\n",
+			delivered, (unsigned long long)REPS * ROUNDS * EVENTS);
+		return 1;
+	}
+	printf("## BPF cost per traced event (native, build host, in-kernel loop)\n\n");
+	printf("The tracer's handlers on a REC's life (102 events: op_start, donate_req,\n"
+	       "16 x alloc/delegate/donate, donate_result, op_end, then 16 x\n"
+	       "reclaim/undelegate/free), %d REC lives per BPF_PROG_TEST_RUN, median of %d;\n"
+	       "tracepoint dispatch not included.\n\n", ROUNDS, REPS);
+	printf("| mode | ns per event | target |\n|---|---|---|\n");
+	printf("| maps (top, hist, leaks) | %.1f | <= 50 |\n", maps);
+	printf("| trace/record (maps + ring buffer) | %.1f | <= 50 |\n", trace);
+	return 0;
+}

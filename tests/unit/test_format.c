@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Names, renderings and command-line parsers (user/format.h). */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <json-c/json.h>
+#include <cmocka.h>
+
+#include "format.h"
+
+#define N(a)	(sizeof(a) / sizeof((a)[0]))
+
+struct formatted {
+	uint64_t v;
+	const char *s;
+};
+
+typedef char *(*format_fn)(char *buf, size_t len, uint64_t v);
+
+static void check_format(format_fn format, const struct formatted *cases,
+			 size_t n)
+{
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_ptr_equal(format(buf, sizeof(buf), cases[i].v), buf);
+		assert_string_equal(buf, cases[i].s);
+	}
+}
+
+static void test_format_bytes(void **state)
+{
+	static const struct formatted cases[] = {
+		{ 0, "0 B" }, { 512, "512 B" }, { 1023, "1023 B" },
+		{ 1024, "1.0 KiB" }, { 1536, "1.5 KiB" }, { 4096, "4.0 KiB" },
+		{ 2 << 20, "2.0 MiB" }, { 1 << 30, "1.0 GiB" },
+		{ UINT64_MAX, "16.0 EiB" },
+	};
+	char buf[4];
+
+	check_format(format_bytes, cases, N(cases));
+	/* a short buffer is cut, still terminated */
+	format_bytes(buf, sizeof(buf), 1536);
+	assert_string_equal(buf, "1.5");
+}
+
+static void test_format_ns(void **state)
+{
+	static const struct formatted cases[] = {
+		{ 0, "0 ns" }, { 812, "812 ns" }, { 999, "999 ns" },
+		{ 1000, "1.0 us" }, { 1300, "1.3 us" }, { 5800000, "5.8 ms" },
+		{ 2100000000, "2.1 s" }, { 3600000000000ULL, "3600.0 s" },
+		{ UINT64_MAX, "18446744073.7 s" },
+	};
+
+	check_format(format_ns, cases, N(cases));
+}
+
+struct parsed {
+	const char *s;
+	uint64_t v;
+};
+
+typedef int (*parse_fn)(const char *s, uint64_t *v);
+
+/* @good parse to their values, every one of @bad is -EINVAL. */
+static void check_parser(parse_fn parse, const struct parsed *good,
+			 size_t ngood, const char *const *bad, size_t nbad)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < ngood; i++) {
+		v = 12345;
+		assert_int_equal(parse(good[i].s, &v), 0);
+		assert_int_equal(v, good[i].v);
+	}
+	for (i = 0; i < nbad; i++)
+		assert_int_equal(parse(bad[i], &v), -EINVAL);
+}
+
+static void test_parse_size(void **state)
+{
+	static const struct parsed good[] = {
+		{ "4096", 4096 }, { "4K", 4096 }, { "4KiB", 4096 },
+		{ "2M", 2 << 20 }, { "2MiB", 2 << 20 }, { "1G", 1 << 30 },
+		{ "1GiB", 1 << 30 }, { "0", 0 }, { "512B", 512 },
+		{ "18446744073709551615", UINT64_MAX },
+	};
+	static const char *const bad[] = {
+		"", "-1", "4X", "99999999999999999999", "4K junk", "K", " 4",
+		"4 K", "4k", "1.5M", "18014398509481984K", "+4",
+	};
+
+	check_parser(parse_size, good, N(good), bad, N(bad));
+}
+
+static void test_parse_duration(void **state)
+{
+	static const struct parsed good[] = {
+		{ "500ms", 500000000 }, { "10s", 10000000000ULL },
+		{ "2m", 120000000000ULL }, { "1h", 3600000000000ULL },
+		{ "250us", 250000 }, { "100ns", 100 }, { "5", 5000000000ULL },
+		{ "0", 0 }, { "0s", 0 },
+	};
+	static const char *const bad[] = {
+		"", "-1", "-1s", "5x", "10 s", "s", "1.5s", "10sec", "10S",
+		"20000000000", "99999999999999999999ns", "5124096h", " 5s",
+	};
+
+	check_parser(parse_duration, good, N(good), bad, N(bad));
+}
+
+static void test_names(void **state)
+{
+	static const char *const events[SRO_EV_MAX] = {
+		NULL, "op_start", "op_end", "donate_req", "alloc",
+		"alloc_fail", "donate", "donate_result", "reclaim", "free",
+		"leak", "delegate", "fail",
+	};
+	static const char *const sources[] = { "exact", "contig", "pool" };
+	static const char *const purposes[] = {
+		"sro", "rd", "rtt", "rec", "data",
+	};
+	static const char *const frees[] = {
+		"tail", "cache", "reclaim", "undo", "host",
+	};
+	static const char *const fails[] = {
+		"too_large", "nomem", "delegate", "bad_request",
+		"bad_reclaim", "double_free", "rmm_error",
+	};
+	unsigned int i;
+
+	for (i = 1; i < SRO_EV_MAX; i++) {
+		assert_string_equal(sro_event_name(i), events[i]);
+		assert_int_equal(sro_event_type_of(events[i]), i);
+	}
+	assert_string_equal(sro_event_name(0), "?");
+	assert_string_equal(sro_event_name(SRO_EV_MAX), "?");
+	assert_int_equal(sro_event_type_of("donation"), -1);
+	assert_int_equal(sro_event_type_of(""), -1);
+	assert_int_equal(sro_event_type_of("?"), -1);
+
+	assert_int_equal(N(sources), SRO_SRC_MAX);
+	for (i = 0; i < SRO_SRC_MAX; i++) {
+		assert_string_equal(sro_source_name(i), sources[i]);
+		assert_int_equal(sro_source_of(sources[i]), i);
+	}
+	assert_string_equal(sro_source_name(SRO_SRC_MAX), "?");
+	assert_int_equal(sro_source_of("cma"), -1);
+
+	assert_int_equal(N(purposes), SRO_PURPOSE_MAX);
+	for (i = 0; i < SRO_PURPOSE_MAX; i++)
+		assert_string_equal(sro_purpose_name(i), purposes[i]);
+	assert_string_equal(sro_purpose_name(SRO_PURPOSE_MAX), "?");
+
+	assert_int_equal(N(frees), SRO_FREE_MAX);
+	for (i = 0; i < SRO_FREE_MAX; i++)
+		assert_string_equal(sro_free_reason_name(i), frees[i]);
+	assert_string_equal(sro_free_reason_name(SRO_FREE_MAX), "?");
+
+	assert_int_equal(N(fails), SRO_FAIL_MAX);
+	for (i = 0; i < SRO_FAIL_MAX; i++)
+		assert_string_equal(sro_fail_reason_name(i), fails[i]);
+	assert_string_equal(sro_fail_reason_name(SRO_FAIL_MAX), "?");
+	assert_string_equal(sro_fail_reason_name(UINT32_MAX), "?");
+}
+
+static void test_cmd_names(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(sro_cmd_name(0, buf, sizeof(buf)), "host");
+	assert_string_equal(sro_cmd_name(0xC400015a, buf, sizeof(buf)),
+			    "REC_CREATE");
+	assert_string_equal(sro_cmd_name(SRO_RMI_REALM_DESTROY, buf, sizeof(buf)),
+			    "REALM_DESTROY");
+	assert_ptr_equal(sro_cmd_name(0xC4000999, buf, sizeof(buf)), buf);
+	assert_string_equal(buf, "0xc4000999");
+}
+
+static const struct sro_event donate = {
+	.type = SRO_EV_DONATE, .ts = 123456789, .cpu = 1, .op = 14,
+	.realm = 7, .cmd = 0xC400015a, .addr = 0x672b000, .size = 4096,
+	.source = SRO_SRC_EXACT, .purpose = SRO_PURPOSE_SRO, .state = 0,
+};
+
+static void test_event_text(void **state)
+{
+	static const char want[] = "realm=7 op=14 cmd=REC_CREATE pa=0x672b000 "
+		"size=4096 source=exact purpose=sro state=delegated";
+	struct sro_event host = donate;
+	char buf[256];
+
+	assert_int_equal(format_event_text(buf, sizeof(buf), &donate),
+			 strlen(want));
+	assert_string_equal(buf, want);
+
+	host.cmd = 0;
+	host.op = 0;
+	host.purpose = SRO_PURPOSE_RTT;
+	host.state = 1;
+	format_event_text(buf, sizeof(buf), &host);
+	assert_string_equal(buf, "realm=7 op=0 cmd=host pa=0x672b000 "
+			    "size=4096 source=exact purpose=rtt state=undelegated");
+
+	/* cut to the buffer, terminated, the length of what is there */
+	assert_int_equal(format_event_text(buf, 10, &donate), 9);
+	assert_string_equal(buf, "realm=7 o");
+}
+
+static void test_event_json(void **state)
+{
+	struct json_object *o = format_event_json(&donate), *v;
+
+	assert_non_null(o);
+	assert_true(json_object_is_type(o, json_type_object));
+	assert_true(json_object_object_get_ex(o, "event", &v));
+	assert_string_equal(json_object_get_string(v), "donate");
+	assert_true(json_object_object_get_ex(o, "size", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_uint64(v), 4096);
+	assert_true(json_object_object_get_ex(o, "ts", &v));
+	assert_int_equal(json_object_get_uint64(v), 123456789);
+	assert_true(json_object_object_get_ex(o, "realm", &v));
+	assert_int_equal(json_object_get_int64(v), 7);
+	assert_true(json_object_object_get_ex(o, "source", &v));
+	assert_string_equal(json_object_get_string(v), "exact");
+	json_object_put(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_format_bytes),
+		cmocka_unit_test(test_format_ns),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_duration),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_cmd_names),
+		cmocka_unit_test(test_event_text),
+		cmocka_unit_test(test_event_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

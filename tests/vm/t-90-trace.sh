@@ -1,0 +1,43 @@
+#!/bin/sh
+# sroscope trace sees exactly what the kernel's own tracefs sees: the same
+# number of events of every type, the same bytes donated and reclaimed,
+# and per realm the bytes the emulated RMM says its realm world holds.
+. ./lib/sro.sh
+trace_start
+scope json trace --json
+scope text trace -T
+scope big trace --json -e donate,reclaim -m 2M
+scope r21 trace --json -R 21
+emu "realm_create 20" "rec_create 20 2" "pdev_create 20" \
+    "smmu_activate 20 16" "smmu_st_l2_create 20" "huge 20 2097152" \
+    "realm_create 21" "rec_create 21 1" "rec_destroy 20 1" "fault undelegate_fail 1" \
+    "rec_destroy 21 1" "realm_destroy 21"
+scope_end json
+scope_end text
+scope_end big
+scope_end r21
+trace_stop
+
+J=/tmp/json.out
+expect_eq "NDJSON lines" "$(nj check $J)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
+for ev in op_start op_end donate_req alloc alloc_fail donate donate_result \
+	  reclaim free leak delegate fail; do
+	expect_eq "$ev events (sroscope vs tracefs)" "$(nj count $J event=$ev)" "$(count sro_$ev)"
+done
+expect_eq "text lines" "$(grep -c '^[0-9:]* *[0-9.]* ' /tmp/text.out)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
+expect_eq "donated bytes" "$(nj sum $J size event=donate)" "$(books donated_bytes)"
+expect_eq "reclaimed bytes" "$(nj sum $J size event=reclaim)" "$(books reclaimed_bytes)"
+expect_eq "leaked bytes" "$(nj sum $J size event=leak)" "$((1 * GRANULE))"
+for r in 20 21; do
+	held=$(( $(nj sum $J size event=donate realm=$r) - $(nj sum $J size event=reclaim realm=$r) ))
+	expect_eq "realm $r held bytes (sroscope vs emulator)" "$held" \
+		"$(( ($(truth held $r) + $(truth host $r)) * GRANULE ))"
+done
+expect_eq "REC_CREATE donations named" "$(nj count $J event=donate cmd=REC_CREATE)" 48
+expect_eq "-m 2M: only the 2 MiB block and the stream table" "$(nj count /tmp/big.out)" \
+	"$(grep ' sro_donate: \| sro_reclaim: ' /tmp/trace.txt | grep -c 'size=2097152')"
+expect_eq "-R 21: realm 21's events only" "$(nj count /tmp/r21.out)" "$(nj count $J realm=21)"
+expect_eq "-R 21: no other realm" "$(nj count /tmp/r21.out realm=20)" 0
+grep -q "^LOST" /tmp/json.err && fail "events lost: $(cat /tmp/json.err)"
+check_books
+emu "realm_destroy 20"

@@ -1,0 +1,65 @@
+#!/bin/sh
+# sroscope record keeps every event: read back with "trace -r", the file
+# gives what a live "trace --json" saw, field for field (but the time and
+# CPU, which each tracer takes itself). A damaged file is refused with a
+# clear error, after the events before the damage.
+. ./lib/sro.sh
+trace_start
+scope rec record /tmp/run.srotrace
+scope live trace --json
+emu "realm_create 22" "fault partial 2" "rec_create 22 2" "oneway 22 4" \
+    "fault zero 1" "pdev_create 22" "fault undelegate_fail 1" "rec_destroy 22 1" \
+    "huge 22 2097152" "realm_destroy 22"
+scope_end rec
+scope_end live
+trace_stop
+grep -q "events written to /tmp/run.srotrace" /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
+
+sroscope trace -r /tmp/run.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
+	fail "trace -r: $(cat /tmp/back.err)"
+n=$(nj check /tmp/live.out)
+expect_eq "events read back" "$(nj check /tmp/back.out)" "$n"
+expect_eq "events in tracefs" "$n" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
+# Field for field, but the times each tracer takes itself (ts, and a
+# lifetime from two such times) and cpu. Two tracers may see events of two
+# CPUs in a different order: compare sorted.
+strip() {
+	sed 's/"ts":[0-9]*,//; s/"cpu":[0-9]*,//; s/"lifetime_ns":[0-9]*/"lifetime_ns":T/' "$1" | sort
+}
+strip /tmp/live.out >/tmp/live.cmp
+strip /tmp/back.out >/tmp/back.cmp
+cmp -s /tmp/live.cmp /tmp/back.cmp || {
+	diff /tmp/live.cmp /tmp/back.cmp | grep "^[-+]" | head -6
+	fail "the file differs from the live trace"
+}
+echo "ok: $n events identical to the live trace"
+expect_eq "realm 22 held after destroy (file vs emulator)" \
+	"$(( $(nj sum /tmp/back.out size event=donate) - $(nj sum /tmp/back.out size event=reclaim) ))" \
+	"$(( $(truth held 22) * GRANULE ))"
+
+# Damage: cut in the middle, flip a byte, a newer version, not a trace.
+size=$(wc -c </tmp/run.srotrace)
+head -c $((size / 2)) /tmp/run.srotrace >/tmp/cut.srotrace
+if sroscope trace -r /tmp/cut.srotrace >/tmp/cut.out 2>/tmp/cut.err; then
+	fail "a truncated file was accepted"
+fi
+grep -q "truncated\|offset" /tmp/cut.err || fail "no clear error: $(cat /tmp/cut.err)"
+echo "ok: truncated file: $(cat /tmp/cut.err)"
+cp /tmp/run.srotrace /tmp/flip.srotrace
+printf '\377' | dd of=/tmp/flip.srotrace bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+if sroscope trace -r /tmp/flip.srotrace >/dev/null 2>/tmp/flip.err; then
+	fail "a corrupted file was accepted"
+fi
+echo "ok: corrupted file: $(cat /tmp/flip.err)"
+cp /tmp/run.srotrace /tmp/new.srotrace
+printf '\011' | dd of=/tmp/new.srotrace bs=1 seek=8 conv=notrunc 2>/dev/null
+if sroscope trace -r /tmp/new.srotrace >/dev/null 2>/tmp/new.err; then
+	fail "a future version was accepted"
+fi
+grep -q "version" /tmp/new.err || fail "no clear error: $(cat /tmp/new.err)"
+echo "ok: newer version: $(cat /tmp/new.err)"
+if sroscope trace -r /sroscope/bin/sroscope >/dev/null 2>/tmp/bad.err; then
+	fail "a non-trace file was accepted"
+fi
+echo "ok: not a trace: $(cat /tmp/bad.err)"
+check_books

@@ -1,0 +1,58 @@
+#!/bin/sh
+# sroscope hist counts every request, block and lifetime the kernel
+# traced; sroscope top shows per realm what the emulated RMM holds.
+. ./lib/sro.sh
+
+# hist_count FILE TITLE: the event count of histogram TITLE.
+hist_count() {
+	awk -v t="$2" '$0 == t { on = 1; next }
+		on && /^\(no events\)/ { print 0; exit }
+		on && /^count / { sub(",", "", $2); print $2; exit }' "$1"
+}
+
+# The human size top prints: as format_bytes() (user/format.c).
+human() {
+	awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1; d = b
+		while (d >= 1024 && i < 4) { d /= 1024; i++ }
+		if (i == 1) printf "%d B\n", b; else printf "%.1f %s\n", d, u[i] }'
+}
+
+trace_start
+scope h hist
+scope top top -C 1
+emu "realm_create 50" "rec_create 50 2" "smmu_activate 50 16" "pdev_create 50 5" \
+    "huge 50 2097152" "realm_create 51" "rec_create 51 1" "rec_destroy 51 1" \
+    "fault partial 2" "rec_create 51 1"
+sleep 2
+scope_end h
+scope_end top
+trace_stop
+H=/tmp/h.out
+expect_eq "non-contiguous requests" "$(hist_count $H 'Donate request size (non-contiguous)')" \
+	"$(count sro_donate_req 'contig=0')"
+expect_eq "contiguous requests" "$(hist_count $H 'Donate request size (contiguous)')" \
+	"$(count sro_donate_req 'contig=1')"
+expect_eq "allocated blocks (order)" "$(hist_count $H 'Allocated block order')" "$(count sro_alloc)"
+expect_eq "operations" "$(hist_count $H 'SRO operation duration')" "$(count sro_op_end)"
+expect_eq "allocation latencies (exact)" "$(hist_count $H 'Allocation latency, source exact')" \
+	"$(count sro_alloc 'source=exact')"
+expect_eq "lifetimes (exact)" "$(hist_count $H 'Donation lifetime, source exact')" \
+	"$(count sro_reclaim 'source=exact')"
+grep -q "^Allocated block order" $H || fail "no order histogram"
+# The 2 MiB block is order 9.
+grep -q "^ *9 : 1 " $H || fail "order 9 bucket: $(grep -A12 '^Allocated block order' $H)"
+
+# top: the last view, one row per realm, HELD as the emulator says.
+T=/tmp/top.out
+last=$(grep -n '^sroscope top:' $T | tail -1 | cut -d: -f1)
+tail -n +"$last" $T >/tmp/top.last
+cat /tmp/top.last
+for r in 50 51; do
+	want=$(human $(( ($(truth held $r) + $(truth host $r)) * GRANULE )))
+	got=$(awk -v r=$r '$1 == r { print $2, $3 }' /tmp/top.last)
+	expect_eq "top: realm $r held" "$got" "$want"
+done
+expect_eq "top: realm 50 ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" 50
+grep -q "^sroscope top: 2 realms" /tmp/top.last || fail "top header"
+check_books
+emu "realm_destroy 50" "realm_destroy 51"
