@@ -27,6 +27,7 @@ const volatile __u32 filter_realm;	/* 0: every realm */
 const volatile __u64 min_size;		/* ignore smaller ranges */
 const volatile __u32 emit_mask;		/* 1 << type: sent to "events" */
 const volatile __u64 wakeup_bytes = 1 << 18;	/* wake user space past this */
+const volatile bool capture_stacks;	/* kernel stack of each donation */
 
 /*
  * The RMI command of each running operation, for the records: a ring
@@ -62,6 +63,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sro_realm_stats);
 } realms SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__uint(value_size, SRO_STACK_DEPTH * sizeof(__u64));
+} stacks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -375,7 +383,7 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 {
 	struct sro_donation d = {
 		.size = size, .op = op, .realm = realm, .source = source,
-		.purpose = purpose, .state = state,
+		.purpose = purpose, .state = state, .stack_id = -1,
 	};
 	struct sro_realm_stats *s;
 
@@ -383,6 +391,12 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		return 0;
 	d.ts = bpf_ktime_get_boot_ns();
 	d.cmd = op_cmd(op);
+	if (capture_stacks) {
+		/* Collisions are not reused: a lost stack is counted. */
+		d.stack_id = bpf_get_stackid(ctx, &stacks, 0);
+		if (d.stack_id < 0)
+			lost(SRO_LOSS_STACKS);
+	}
 	if (bpf_map_update_elem(&outstanding, &pa, &d, BPF_ANY)) {
 		/* Untracked, so not counted: held stays what the map shows. */
 		lost(SRO_LOSS_OUTSTANDING_FULL);

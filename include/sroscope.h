@@ -130,8 +130,12 @@ struct sro_donation {
 	__u8 source;
 	__u8 purpose;
 	__u8 state;
-	__u8 pad[5];
+	__u8 pad;
+	__s32 stack_id;		/* kernel stack ("stacks" map), -1: none */
 };
+
+/* Frames kept per kernel stack of a donation (leaks --stacks). */
+#define SRO_STACK_DEPTH		32
 
 /*
  * Per realm ("realms" per-CPU hash, key = realm id). Bytes unless named.
@@ -195,6 +199,7 @@ enum sro_loss {
 	SRO_LOSS_OPS_FULL,		/* operation's command not known:
 					 * too many running at once */
 	SRO_LOSS_UNKNOWN_RECLAIM,	/* reclaim of a donation not seen */
+	SRO_LOSS_STACKS,		/* stack not kept: stack map full */
 	SRO_LOSS_MAX,
 };
 

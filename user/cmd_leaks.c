@@ -20,12 +20,15 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "ksyms.h"
 #include "tracer.h"
 
 static struct {
 	struct interval iv;
 	uint64_t age_ns;
 	bool json;
+	bool stacks;
+	struct ksyms *ksyms;
 	uint64_t start_ts;
 } env = {
 	.age_ns = 60000000000ULL,
@@ -44,11 +47,13 @@ static const char doc[] =
 "EXAMPLES:\n"
 "  sroscope leaks                 # until Ctrl-C\n"
 "  sroscope leaks -a 5m 60        # every minute; live donations > 5 min\n"
-"  sroscope leaks --json 10 1     # one JSON report after 10 s\n";
+"  sroscope leaks --json 10 1     # one JSON report after 10 s\n"
+"  sroscope leaks -s              # and the kernel stacks that donated\n";
 
 static const struct argp_option options[] = {
 	{ "age", 'a', "DURATION", 0, "Show live donations older than this (default 60s)" },
 	{ "json", 'j', NULL, 0, "The report as one JSON document" },
+	{ "stacks", 's', NULL, 0, "Group by the kernel stack of each donation" },
 	{},
 };
 
@@ -61,6 +66,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
+		break;
+	case 's':
+		env.stacks = true;
+		tracer_opts.capture_stacks = true;
 		break;
 	case ARGP_KEY_ARG:
 		parse_interval_arg(state, arg, &env.iv);
@@ -79,6 +88,7 @@ struct group {
 	uint32_t realm;
 	uint32_t cmd;
 	uint8_t purpose;
+	int32_t stack_id;	/* -1 unless --stacks */
 	uint64_t bytes;
 	uint64_t blocks;
 	uint64_t oldest_ts;
@@ -110,7 +120,11 @@ static int cmp_group_key(const void *a, const void *b)
 		return x->realm < y->realm ? -1 : 1;
 	if (x->cmd != y->cmd)
 		return x->cmd < y->cmd ? -1 : 1;
-	return (int)x->purpose - (int)y->purpose;
+	if (x->purpose != y->purpose)
+		return (int)x->purpose - (int)y->purpose;
+	if (!env.stacks)
+		return 0;
+	return x->stack_id < y->stack_id ? -1 : x->stack_id > y->stack_id;
 }
 
 /*
@@ -152,6 +166,7 @@ static size_t group_donations(const struct snapshot *s, bool destroyed,
 			g = ng_;
 			g[ng++] = (struct group){ .realm = d->realm, .cmd = d->cmd,
 						  .purpose = d->purpose,
+						  .stack_id = env.stacks ? d->stack_id : -1,
 						  .oldest_ts = d->ts };
 		}
 		g[ng - 1].bytes += d->size;
@@ -183,7 +198,31 @@ static const char *returned_word(const struct sro_realm_stats *r,
 	return unreturned < realm_donated(r) ? "partial" : "none";
 }
 
-static struct json_object *jgroup(const struct group *g, uint64_t now)
+/* The kernel stack of a group, symbolized, as a JSON array. */
+static struct json_object *jstack(struct tracer *t, int id)
+{
+	struct json_object *a = json_object_new_array();
+	uint64_t ips[SRO_STACK_DEPTH];
+	char name[160];
+	int n, i;
+
+	n = tracer_stack(t, id, ips, SRO_STACK_DEPTH);
+	for (i = 0; i < n; i++) {
+		ksyms_name(env.ksyms, ips[i], name, sizeof(name));
+		/* The tracing machinery on top says nothing: start below it. */
+		if (!json_object_array_length(a) &&
+		    (!strncmp(name, "bpf_prog_", 9) ||
+		     !strncmp(name, "bpf_trace_run", 13) ||
+		     !strncmp(name, "__traceiter_", 12) ||
+		     !strncmp(name, "__bpf_trace_", 12)))
+			continue;
+		json_object_array_add(a, json_object_new_string(name));
+	}
+	return a;
+}
+
+static struct json_object *jgroup(const struct group *g, uint64_t now,
+				  struct tracer *t)
 {
 	struct json_object *o = json_object_new_object();
 	char buf[16];
@@ -197,6 +236,8 @@ static struct json_object *jgroup(const struct group *g, uint64_t now)
 	json_object_object_add(o, "blocks", json_object_new_uint64(g->blocks));
 	json_object_object_add(o, "oldest_age_ns",
 			       json_object_new_uint64(now - g->oldest_ts));
+	if (env.stacks)
+		json_object_object_add(o, "stack", jstack(t, g->stack_id));
 	return o;
 }
 
@@ -204,7 +245,7 @@ static struct json_object *jlosses(const struct snapshot *s)
 {
 	static const char *const keys[SRO_LOSS_MAX] = {
 		"ringbuf_drops", "outstanding_full", "realms_full", "ops_full",
-		"unknown_reclaims",
+		"unknown_reclaims", "stacks_lost",
 	};
 	struct json_object *o = json_object_new_object();
 	int i;
@@ -217,7 +258,8 @@ static struct json_object *jlosses(const struct snapshot *s)
 }
 
 /* The whole report as JSON; the text form is printed from it too. */
-static struct json_object *build_report(const struct snapshot *s)
+static struct json_object *build_report(const struct snapshot *s,
+					struct tracer *t)
 {
 	struct json_object *rep = json_object_new_object();
 	struct json_object *dest = json_object_new_array();
@@ -241,7 +283,7 @@ static struct json_object *build_report(const struct snapshot *s)
 				continue;
 			un += g[j].bytes;
 			blocks += g[j].blocks;
-			json_object_array_add(ops, jgroup(&g[j], s->ts));
+			json_object_array_add(ops, jgroup(&g[j], s->ts, t));
 		}
 		if (!un) {
 			json_object_put(ops);
@@ -279,7 +321,7 @@ static struct json_object *build_report(const struct snapshot *s)
 	ng = group_donations(s, false, &g);
 	for (j = 0; j < ng; j++) {
 		held_total += g[j].bytes;
-		json_object_array_add(held, jgroup(&g[j], s->ts));
+		json_object_array_add(held, jgroup(&g[j], s->ts, t));
 	}
 	free(g);
 
@@ -322,7 +364,9 @@ static struct json_object *jget(struct json_object *o, const char *k)
 /* One group's line; @indent instead of the realm for a realm's sub-rows. */
 static void print_group(struct json_object *g, const char *indent)
 {
+	struct json_object *stack = NULL;
 	char b[32], t[32], realm[16];
+	size_t i;
 
 	if (!indent)
 		snprintf(realm, sizeof(realm), "  %-8llu", (unsigned long long)ju(g, "realm"));
@@ -331,6 +375,10 @@ static void print_group(struct json_object *g, const char *indent)
 	       (unsigned long long)ju(g, "blocks"),
 	       format_bytes(b, sizeof(b), ju(g, "bytes")),
 	       format_ns(t, sizeof(t), ju(g, "oldest_age_ns")));
+	json_object_object_get_ex(g, "stack", &stack);
+	for (i = 0; stack && i < json_object_array_length(stack); i++)
+		printf("%*s%s\n", 14, "",
+		       json_object_get_string(json_object_array_get_idx(stack, i)));
 }
 
 static void print_text(struct json_object *rep, const struct snapshot *s)
@@ -394,7 +442,11 @@ static void print_text(struct json_object *rep, const struct snapshot *s)
 static void report(const struct snapshot *cur, const struct snapshot *prev,
 		   void *ctx)
 {
-	struct json_object *rep = build_report(cur);
+	struct json_object *rep;
+
+	if (env.stacks && !env.ksyms)
+		env.ksyms = ksyms_load();	/* NULL: addresses in hex */
+	rep = build_report(cur, ctx);
 
 	if (env.json) {
 		puts(json_object_to_json_string_ext(rep, JSON_C_TO_STRING_PRETTY));

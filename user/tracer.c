@@ -140,6 +140,9 @@ struct tracer *tracer_start(const char *cmd)
 	bpf_map__set_max_entries(t->skel->maps.events,
 				 tracer_opts.emit_mask ? tracer_opts.ringbuf_size : 4096);
 	t->skel->rodata->wakeup_bytes = tracer_opts.ringbuf_size / 4;
+	t->skel->rodata->capture_stacks = tracer_opts.capture_stacks;
+	if (!tracer_opts.capture_stacks)
+		bpf_map__set_max_entries(t->skel->maps.stacks, 1);
 	err = sroscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: the kernel refused the BPF programs: %s "
@@ -473,9 +476,24 @@ int run_report_command(const struct report_command *c, int argc, char **argv)
 	if (!t)
 		return 1;
 	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");
-	err = tracer_report_loop(t, c->iv, c->what, c->report, NULL);
+	/* Reports may look things up in the tracer (leaks: stacks). */
+	err = tracer_report_loop(t, c->iv, c->what, c->report, t);
 	tracer_stop(t);
 	return err ? 1 : 0;
+}
+
+int tracer_stack(struct tracer *t, int id, uint64_t *ips, int max)
+{
+	uint64_t frames[SRO_STACK_DEPTH] = {};
+	int n;
+
+	if (id < 0)
+		return 0;
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.stacks), &id, frames))
+		return -errno;
+	for (n = 0; n < max && n < SRO_STACK_DEPTH && frames[n]; n++)
+		ips[n] = frames[n];
+	return n;
 }
 
 uint64_t realm_held(const struct sro_realm_stats *s)
@@ -500,6 +518,7 @@ static const char *const loss_names[SRO_LOSS_MAX] = {
 	[SRO_LOSS_REALMS_FULL] = "realm updates lost (map full)",
 	[SRO_LOSS_OPS_FULL] = "operations not tracked (map full)",
 	[SRO_LOSS_UNKNOWN_RECLAIM] = "reclaims of donations made before tracing",
+	[SRO_LOSS_STACKS] = "stacks not kept (stack map full)",
 };
 
 void snapshot_print_losses(FILE *f, const struct snapshot *s)

@@ -25,6 +25,7 @@ struct tracer_opts {
 	uint32_t max_donations;
 	uint64_t ringbuf_size;
 	uint32_t emit_mask;	/* event types sent to user space */
+	bool capture_stacks;	/* kernel stack of each donation */
 };
 
 extern struct tracer_opts tracer_opts;
@@ -91,7 +92,8 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 /*
  * A whole reporting command (hist, leaks, top): parse the command line
  * with @options/@parser plus the tracer's and common options, start the
- * tracer and run the report loop. Returns the exit status.
+ * tracer and run the report loop, the tracer as the reports' ctx.
+ * Returns the exit status.
  */
 struct report_command {
 	const char *name;
@@ -103,6 +105,9 @@ struct report_command {
 	tracer_report_fn report;
 };
 int run_report_command(const struct report_command *c, int argc, char **argv);
+
+/* The frames of kernel stack @id (0 when gone); the count, or -errno. */
+int tracer_stack(struct tracer *t, int id, uint64_t *ips, int max);
 
 /* Held bytes of a realm: donated and not reclaimed, all sources. */
 uint64_t realm_held(const struct sro_realm_stats *s);

@@ -6,6 +6,7 @@
 # realms' holdings are exact.
 . ./lib/sro.sh
 scope lk leaks --json -a 0
+scope st leaks --json -a 0 --stacks
 emu "realm_create 30" "fault partial 3" "rec_create 30 1" "realm_destroy 30" \
     "realm_create 31" "fault zero 1" "rec_create 31 1" "realm_destroy 31" \
     "realm_create 32" "fault fail_keep 1"
@@ -21,6 +22,7 @@ emu "realm_destroy 36" \
     "realm_create 38" "rec_create 38 1" "pdev_create 38 5" "leak 38 20" "realm_destroy 38" \
     "realm_create 39" "rec_create 39 1" "pdev_create 39"
 scope_end lk
+scope_end st
 R=/tmp/lk.out
 expect_eq "report reliable" "$(nj get $R reliable)" true
 n=$(nj len $R destroyed)
@@ -48,6 +50,14 @@ expect_eq "given up: bytes" "$(nj get $R given_up.0.bytes)" "$((2 * GRANULE))"
 expect_eq "given up: one realm" "$(nj len $R given_up)" 1
 expect_eq "live realm 39 held (report vs emulator)" "$(nj get $R held_over_age_bytes)" \
 	"$(( ($(truth held 39) + $(truth host 39)) * GRANULE ))"
+
+# With --stacks: the same books, and the kernel stack that donated.
+expect_eq "--stacks: total unreturned bytes" "$(nj get /tmp/st.out unreturned_bytes)" "$(nj get $R unreturned_bytes)"
+expect_eq "--stacks: stacks lost" "$(nj get /tmp/st.out losses.stacks_lost)" 0
+stack=$(nj get /tmp/st.out destroyed.0.by_op.0.stack)
+echo "$stack" | grep -q '^\["rmi_mem_donated+' || fail "the stack does not start at the provider: $stack"
+echo "$stack" | grep -q '"emu_ctl_write+' || fail "no emulator frame in the donating stack: $stack"
+echo "ok: realm $(nj get /tmp/st.out destroyed.0.realm) kept memory donated from: $(echo "$stack" | cut -c1-200)"
 
 # The text report says the same.
 scope txt leaks -a 0
