@@ -182,14 +182,16 @@ static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
 /*
  * Hand @e to user space. Waking the reader for each event would cost a
  * wake-up per event on the traced path: it reads on its own every 100
- * ms, and is woken only when the buffer fills up.
+ * ms, and is woken only by the event that fills the buffer past
+ * wakeup_bytes (one wake-up, however long the reader takes).
  */
 static __always_inline void event_submit(struct sro_event *e)
 {
 	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 rec = sizeof(*e) + 8;	/* with the ring buffer's header */
 
-	bpf_ringbuf_submit(e, avail >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP :
-			   BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(e, avail >= wakeup_bytes && avail < wakeup_bytes + rec ?
+			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
 }
 
 /* The events about one range: donate, reclaim, free, leak. */

@@ -116,7 +116,10 @@ INIT
 chmod +x "$ROOT/init"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
 
-LOG=$CACHE/vm-$ARCH.log
+# The console log of this run; kept as $CACHE/vm-ARCH.log at the end, so
+# that two VMs running at once do not write into each other's.
+LOG=$WORK/console.log
+trap 'cp "$LOG" "$CACHE/vm-$ARCH.log" 2>/dev/null; rm -rf "$WORK"' EXIT
 if [ "${VM_CONSOLE:-0}" = 1 ]; then
 	SERIAL="-serial file:/dev/stderr"
 else
@@ -135,7 +138,7 @@ timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
 [ "${VM_CONSOLE:-0}" = 1 ] && exit 0
 status=$(sed -n 's/.*@@SROSCOPE-EXIT=\([0-9]*\)@@.*/\1/p' "$LOG" | tail -1)
 if [ -z "$status" ]; then
-	echo "vm-run: the guest never finished the command; console ($LOG):" >&2
+	echo "vm-run: the guest never finished the command; console ($CACHE/vm-$ARCH.log):" >&2
 	tail -40 "$LOG" >&2
 	exit 125
 fi

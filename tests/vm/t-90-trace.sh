@@ -7,15 +7,15 @@ trace_start
 scope json trace --json
 scope text trace -T
 scope big trace --json -e donate,reclaim -m 2M
-scope r21 trace --json -R 21
-emu "realm_create 20" "rec_create 20 2" "pdev_create 20" \
-    "smmu_activate 20 16" "smmu_st_l2_create 20" "huge 20 2097152" \
-    "realm_create 21" "rec_create 21 1" "rec_destroy 20 1" "fault undelegate_fail 1" \
-    "rec_destroy 21 1" "realm_destroy 21"
+scope r43 trace --json -R 43
+emu "realm_create 42" "rec_create 42 2" "pdev_create 42" \
+    "smmu_activate 42 16" "smmu_st_l2_create 42" "huge 42 2097152" \
+    "realm_create 43" "rec_create 43 1" "rec_destroy 42 1" "fault undelegate_fail 1" \
+    "rec_destroy 43 1" "realm_destroy 43"
 scope_end json
 scope_end text
 scope_end big
-scope_end r21
+scope_end r43
 trace_stop
 
 J=/tmp/json.out
@@ -28,7 +28,7 @@ expect_eq "text lines" "$(grep -c '^[0-9:]* *[0-9.]* ' /tmp/text.out)" "$(grep -
 expect_eq "donated bytes" "$(nj sum $J size event=donate)" "$(books donated_bytes)"
 expect_eq "reclaimed bytes" "$(nj sum $J size event=reclaim)" "$(books reclaimed_bytes)"
 expect_eq "leaked bytes" "$(nj sum $J size event=leak)" "$((1 * GRANULE))"
-for r in 20 21; do
+for r in 42 43; do
 	held=$(( $(nj sum $J size event=donate realm=$r) - $(nj sum $J size event=reclaim realm=$r) ))
 	expect_eq "realm $r held bytes (sroscope vs emulator)" "$held" \
 		"$(( ($(truth held $r) + $(truth host $r)) * GRANULE ))"
@@ -36,8 +36,8 @@ done
 expect_eq "REC_CREATE donations named" "$(nj count $J event=donate cmd=REC_CREATE)" 48
 expect_eq "-m 2M: only the 2 MiB block and the stream table" "$(nj count /tmp/big.out)" \
 	"$(grep ' sro_donate: \| sro_reclaim: ' /tmp/trace.txt | grep -c 'size=2097152')"
-expect_eq "-R 21: realm 21's events only" "$(nj count /tmp/r21.out)" "$(nj count $J realm=21)"
-expect_eq "-R 21: no other realm" "$(nj count /tmp/r21.out realm=20)" 0
+expect_eq "-R 43: realm 43's events only" "$(nj count /tmp/r43.out)" "$(nj count $J realm=43)"
+expect_eq "-R 43: no other realm" "$(nj count /tmp/r43.out realm=42)" 0
 grep -q "^LOST" /tmp/json.err && fail "events lost: $(cat /tmp/json.err)"
 check_books
-emu "realm_destroy 20"
+emu "realm_destroy 42"

@@ -7,9 +7,9 @@
 trace_start
 scope rec record /tmp/run.srotrace
 scope live trace --json
-emu "realm_create 22" "fault partial 2" "rec_create 22 2" "oneway 22 4" \
-    "fault zero 1" "pdev_create 22" "fault undelegate_fail 1" "rec_destroy 22 1" \
-    "huge 22 2097152" "realm_destroy 22"
+emu "realm_create 44" "fault partial 2" "rec_create 44 2" "oneway 44 4" \
+    "fault zero 1" "pdev_create 44" "fault undelegate_fail 1" "rec_destroy 44 1" \
+    "huge 44 2097152" "realm_destroy 44"
 scope_end rec
 scope_end live
 trace_stop
@@ -33,9 +33,9 @@ cmp -s /tmp/live.cmp /tmp/back.cmp || {
 	fail "the file differs from the live trace"
 }
 echo "ok: $n events identical to the live trace"
-expect_eq "realm 22 held after destroy (file vs emulator)" \
+expect_eq "realm 44 held after destroy (file vs emulator)" \
 	"$(( $(nj sum /tmp/back.out size event=donate) - $(nj sum /tmp/back.out size event=reclaim) ))" \
-	"$(( $(truth held 22) * GRANULE ))"
+	"$(( $(truth held 44) * GRANULE ))"
 
 # Damage: cut in the middle, flip a byte, a newer version, not a trace.
 size=$(wc -c </tmp/run.srotrace)

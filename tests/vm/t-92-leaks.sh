@@ -7,20 +7,20 @@
 . ./lib/sro.sh
 scope lk leaks --json -a 0
 scope st leaks --json -a 0 --stacks
-emu "realm_create 30" "fault partial 3" "rec_create 30 1" "realm_destroy 30" \
-    "realm_create 31" "fault zero 1" "rec_create 31 1" "realm_destroy 31" \
-    "realm_create 32" "fault fail_keep 1"
-emu_fails "rec_create 32 1"
-emu "realm_destroy 32" \
-    "realm_create 33" "rec_create 33 2" "fault racing_keep 1" "rec_destroy 33 1" "realm_destroy 33" \
-    "realm_create 34" "rec_create 34 2" "pdev_create 34" "leak 34 3" "realm_destroy 34" \
-    "realm_create 35" "rec_create 35 1" "fault undelegate_fail 2" "rec_destroy 35 1" "realm_destroy 35" \
-    "realm_create 36" "fault delegate_fail 1"
-emu_fails "rec_create 36 1"
-emu "realm_destroy 36" \
-    "realm_create 37" "oneway 37 8" "rec_create 37 1" "realm_destroy 37" \
-    "realm_create 38" "rec_create 38 1" "pdev_create 38 5" "leak 38 20" "realm_destroy 38" \
-    "realm_create 39" "rec_create 39 1" "pdev_create 39"
+emu "realm_create 45" "fault partial 3" "rec_create 45 1" "realm_destroy 45" \
+    "realm_create 46" "fault zero 1" "rec_create 46 1" "realm_destroy 46" \
+    "realm_create 47" "fault fail_keep 1"
+emu_fails "rec_create 47 1"
+emu "realm_destroy 47" \
+    "realm_create 48" "rec_create 48 2" "fault racing_keep 1" "rec_destroy 48 1" "realm_destroy 48" \
+    "realm_create 49" "rec_create 49 2" "pdev_create 49" "leak 49 3" "realm_destroy 49" \
+    "realm_create 50" "rec_create 50 1" "fault undelegate_fail 2" "rec_destroy 50 1" "realm_destroy 50" \
+    "realm_create 51" "fault delegate_fail 1"
+emu_fails "rec_create 51 1"
+emu "realm_destroy 51" \
+    "realm_create 52" "oneway 52 8" "rec_create 52 1" "realm_destroy 52" \
+    "realm_create 53" "rec_create 53 1" "pdev_create 53 5" "leak 53 20" "realm_destroy 53" \
+    "realm_create 54" "rec_create 54 1" "pdev_create 54"
 scope_end lk
 scope_end st
 R=/tmp/lk.out
@@ -39,17 +39,17 @@ while [ $i -lt "$n" ]; do
 done
 # Exactly the realms the emulator says kept memory: no leak missed, none invented.
 want=""
-for r in 30 31 32 33 34 35 36 37 38; do
+for r in 45 46 47 48 49 50 51 52 53; do
 	[ "$(truth held $r)" != 0 ] && want="$want $r"
 done
 expect_eq "realms reported as not returning memory" "$got" "$want"
-expect_eq "realms that kept memory (34, 37, 38)" "$want" " 34 37 38"
+expect_eq "realms that kept memory (49, 52, 53)" "$want" " 49 52 53"
 expect_eq "total unreturned bytes" "$(nj get $R unreturned_bytes)" "$(( (3 + 8 + 20) * GRANULE ))"
-expect_eq "given up: realm" "$(nj get $R given_up.0.realm)" 35
+expect_eq "given up: realm" "$(nj get $R given_up.0.realm)" 50
 expect_eq "given up: bytes" "$(nj get $R given_up.0.bytes)" "$((2 * GRANULE))"
 expect_eq "given up: one realm" "$(nj len $R given_up)" 1
-expect_eq "live realm 39 held (report vs emulator)" "$(nj get $R held_over_age_bytes)" \
-	"$(( ($(truth held 39) + $(truth host 39)) * GRANULE ))"
+expect_eq "live realm 54 held (report vs emulator)" "$(nj get $R held_over_age_bytes)" \
+	"$(( ($(truth held 54) + $(truth host 54)) * GRANULE ))"
 
 # With --stacks: the same books, and the kernel stack that donated.
 expect_eq "--stacks: total unreturned bytes" "$(nj get /tmp/st.out unreturned_bytes)" "$(nj get $R unreturned_bytes)"
@@ -61,10 +61,10 @@ echo "ok: realm $(nj get /tmp/st.out destroyed.0.realm) kept memory donated from
 
 # The text report says the same.
 scope txt leaks -a 0
-emu "realm_create 40" "rec_create 40 1" "leak 40 2" "realm_destroy 40"
+emu "realm_create 55" "rec_create 55 1" "leak 55 2" "realm_destroy 55"
 scope_end txt
 cat /tmp/txt.out
 grep -q "^Not returned at realm destroy: 8.0 KiB" /tmp/txt.out || fail "text report: unreturned"
-grep -q "^  40 .* partial" /tmp/txt.out || fail "text report: realm 40"
+grep -q "^  55 .* partial" /tmp/txt.out || fail "text report: realm 55"
 grep -q "complete" /tmp/txt.out || fail "text report: reliability"
-emu "realm_destroy 39"
+emu "realm_destroy 54"

@@ -20,9 +20,9 @@ human() {
 trace_start
 scope h hist
 scope top top -C 1
-emu "realm_create 50" "rec_create 50 2" "smmu_activate 50 16" "pdev_create 50 5" \
-    "huge 50 2097152" "realm_create 51" "rec_create 51 1" "rec_destroy 51 1" \
-    "fault partial 2" "rec_create 51 1"
+emu "realm_create 56" "rec_create 56 2" "smmu_activate 56 16" "pdev_create 56 5" \
+    "huge 56 2097152" "realm_create 57" "rec_create 57 1" "rec_destroy 57 1" \
+    "fault partial 2" "rec_create 57 1"
 sleep 2
 scope_end h
 scope_end top
@@ -47,12 +47,12 @@ T=/tmp/top.out
 last=$(grep -n '^sroscope top:' $T | tail -1 | cut -d: -f1)
 tail -n +"$last" $T >/tmp/top.last
 cat /tmp/top.last
-for r in 50 51; do
+for r in 56 57; do
 	want=$(human $(( ($(truth held $r) + $(truth host $r)) * GRANULE )))
 	got=$(awk -v r=$r '$1 == r { print $2, $3 }' /tmp/top.last)
 	expect_eq "top: realm $r held" "$got" "$want"
 done
-expect_eq "top: realm 50 ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" 50
+expect_eq "top: realm 56 ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" 56
 grep -q "^sroscope top: 2 realms" /tmp/top.last || fail "top header"
 check_books
-emu "realm_destroy 50" "realm_destroy 51"
+emu "realm_destroy 56" "realm_destroy 57"
