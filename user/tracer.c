@@ -517,7 +517,7 @@ static const char *const loss_names[SRO_LOSS_MAX] = {
 	[SRO_LOSS_OUTSTANDING_FULL] = "donations not tracked (map full)",
 	[SRO_LOSS_REALMS_FULL] = "realm updates lost (map full)",
 	[SRO_LOSS_OPS_FULL] = "operations not tracked (map full)",
-	[SRO_LOSS_UNKNOWN_RECLAIM] = "reclaims of donations made before tracing",
+	[SRO_LOSS_UNKNOWN_RECLAIM] = "reclaims of untracked donations (made before tracing, or map full)",
 	[SRO_LOSS_STACKS] = "stacks not kept (stack map full)",
 };
 

@@ -68,3 +68,16 @@ grep -q "^Not returned at realm destroy: 8.0 KiB" /tmp/txt.out || fail "text rep
 grep -q "^  55 .* partial" /tmp/txt.out || fail "text report: realm 55"
 grep -q "complete" /tmp/txt.out || fail "text report: reliability"
 emu "realm_destroy 54"
+
+# A map too small for the workload: the report must not claim to be
+# complete, and must say why.
+scope small leaks --json -a 0 --max-donations 8
+scope smalltxt leaks -a 0 --max-donations 8
+emu "realm_create 58" "rec_create 58 1" "leak 58 2" "realm_destroy 58"
+scope_end small
+scope_end smalltxt
+expect_eq "full map: report reliable" "$(nj get /tmp/small.out reliable)" false
+[ "$(nj get /tmp/small.out losses.outstanding_full)" -gt 0 ] || fail "no map-full loss counted"
+grep -q "UNRELIABLE" /tmp/smalltxt.out || fail "the text report does not say it is unreliable"
+grep -q "^LOST: .* donations not tracked (map full)" /tmp/smalltxt.out || fail "the text report does not say what was lost"
+echo "ok: $(grep '^LOST' /tmp/smalltxt.out)"
