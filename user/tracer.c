@@ -132,6 +132,13 @@ struct tracer *tracer_start(const char *cmd)
 		fprintf(stderr, "sroscope %s: cannot open the BPF object\n", cmd);
 		goto fail;
 	}
+	/* Events that feed no map cost a dispatch each: attach on demand. */
+	if (!(tracer_opts.emit_mask & (1U << SRO_EV_DELEGATE)))
+		bpf_program__set_autoload(t->skel->progs.sro_delegate, false);
+	if (!(tracer_opts.emit_mask & (1U << SRO_EV_DONATE_RESULT)))
+		bpf_program__set_autoload(t->skel->progs.sro_donate_result, false);
+	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FAIL)))
+		bpf_program__set_autoload(t->skel->progs.sro_fail, false);
 	t->skel->rodata->filter_realm = tracer_opts.realm;
 	t->skel->rodata->min_size = tracer_opts.min_size;
 	t->skel->rodata->emit_mask = tracer_opts.emit_mask;
