@@ -28,6 +28,6 @@ bench: bench-deps
 	$(Q)$(BENCH_HOST)/bpf_cost
 	$(Q)rm -rf $(BENCH_ROOT) && cp -a build/x86_64/vmroot $(BENCH_ROOT)
 	$(Q)cp "$$(command -v bpftrace)" $(BENCH_ROOT)/bin/
-	$(Q)cp tests/bench/sro.bt $(BENCH_ROOT)/lib/sroscope/
+	$(Q)cp tests/bench/*.bt $(BENCH_ROOT)/lib/sroscope/
 	$(Q)VM_OVERLAY=$(BENCH_ROOT) VM_MEM=3G VM_TIMEOUT=2400 \
 		scripts/vm-run.sh x86_64 'sroscope-bench'
