@@ -19,8 +19,6 @@
 
 static struct {
 	const char *path;
-	uint64_t duration_ns;
-	uint32_t mask;
 	struct trace_writer *w;
 	uint64_t events;
 	uint64_t invalid;
@@ -39,22 +37,12 @@ static const char doc[] =
 "  sroscope record -e donate_req,donate,reclaim,op_start,op_end f.srotrace\n";
 
 static const struct argp_option options[] = {
-	{ "events", 'e', "LIST", 0, "Only these events (see sroscope trace --help)" },
-	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 1h)" },
 	{},
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'e':
-		if (parse_event_list(arg, &env.mask))
-			argp_error(state, "invalid event list '%s'", arg);
-		break;
-	case 'd':
-		if (parse_duration(arg, &env.duration_ns) || !env.duration_ns)
-			argp_error(state, "invalid duration '%s'", arg);
-		break;
 	case ARGP_KEY_ARG:
 		if (env.path)
 			argp_error(state, "unexpected argument '%s'", arg);
@@ -108,7 +96,7 @@ static void fill_info(struct trace_info *info)
 int cmd_record(int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &tracer_argp }, { &common_argp }, {},
+		{ &stream_argp }, { &tracer_argp }, { &common_argp }, {},
 	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
@@ -120,10 +108,9 @@ int cmd_record(int argc, char **argv)
 	struct tracer *t;
 	int err, i;
 
-	env.mask = ~1U;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return 2;
-	tracer_opts.emit_mask = env.mask;
+	tracer_opts.emit_mask = stream_opts.mask;
 	handle_exit_signals();
 	t = tracer_start("record");
 	if (!t)
@@ -137,7 +124,7 @@ int cmd_record(int argc, char **argv)
 	}
 	fprintf(stderr, "Recording SRO events to %s... Hit Ctrl-C to end.\n",
 		env.path);
-	err = tracer_stream(t, env.duration_ns, write_event, NULL);
+	err = tracer_stream(t, stream_opts.duration_ns, write_event, NULL);
 	if (!tracer_snapshot(t, &snap, 0)) {
 		for (i = 0; i < SRO_LOSS_MAX; i++)
 			tot.losses[i] = snap.losses[i];

@@ -18,8 +18,6 @@
 static struct {
 	bool json;
 	const char *input;
-	uint64_t duration_ns;
-	uint32_t mask;
 	uint64_t printed;
 	uint64_t start_ts;
 } env;
@@ -39,50 +37,19 @@ static const char doc[] =
 "  sroscope trace -r host.srotrace    # a file from 'sroscope record'\n";
 
 static const struct argp_option options[] = {
-	{ "events", 'e', "LIST", 0, "Only these events (comma-separated)" },
 	{ "json", 'j', NULL, 0, "One JSON object per line (NDJSON)" },
 	{ "read", 'r', "FILE", 0, "Read a trace file instead of the kernel" },
-	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 500ms)" },
 	{},
 };
-
-int parse_event_list(const char *list, uint32_t *mask)
-{
-	char *copy = strdup(list), *tok, *save = NULL;
-	int type, err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	*mask = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		type = sro_event_type_of(tok);
-		if (type <= 0) {
-			fprintf(stderr, "sroscope: unknown event '%s'\n", tok);
-			err = -EINVAL;
-			break;
-		}
-		*mask |= 1U << type;
-	}
-	free(copy);
-	return err ? err : *mask ? 0 : -EINVAL;
-}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'e':
-		if (parse_event_list(arg, &env.mask))
-			argp_error(state, "invalid event list '%s'", arg);
-		break;
 	case 'j':
 		env.json = true;
 		break;
 	case 'r':
 		env.input = arg;
-		break;
-	case 'd':
-		if (parse_duration(arg, &env.duration_ns) || !env.duration_ns)
-			argp_error(state, "invalid duration '%s'", arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -95,7 +62,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static bool wanted(const struct sro_event *e)
 {
-	if (!(env.mask & (1U << e->type)))
+	if (!(stream_opts.mask & (1U << e->type)))
 		return false;
 	/* Live, the BPF side filters; a file is filtered here. */
 	if (tracer_opts.realm && e->realm != tracer_opts.realm)
@@ -171,7 +138,7 @@ static int trace_file(void)
 int cmd_trace(int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &tracer_argp }, { &common_argp }, {},
+		{ &stream_argp }, { &tracer_argp }, { &common_argp }, {},
 	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
@@ -181,13 +148,12 @@ int cmd_trace(int argc, char **argv)
 	struct tracer *t;
 	int err;
 
-	env.mask = ~0U & ~1U;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return 2;
 	if (env.input)
 		return trace_file();
 
-	tracer_opts.emit_mask = env.mask;
+	tracer_opts.emit_mask = stream_opts.mask;
 	handle_exit_signals();
 	t = tracer_start("trace");
 	if (!t)
@@ -195,7 +161,7 @@ int cmd_trace(int argc, char **argv)
 	env.start_ts = boottime_ns();
 	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");
 	print_header();
-	err = tracer_stream(t, env.duration_ns, print_event, NULL);
+	err = tracer_stream(t, stream_opts.duration_ns, print_event, NULL);
 	if (err)
 		fprintf(stderr, "sroscope trace: %s\n", strerror(-err));
 	if (!tracer_snapshot(t, &snap, 0)) {

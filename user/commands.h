@@ -11,7 +11,4 @@ int cmd_hist(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 
-/* "donate,reclaim" -> 1 << SRO_EV_DONATE | 1 << SRO_EV_RECLAIM. */
-int parse_event_list(const char *list, uint32_t *mask);
-
 #endif

@@ -69,6 +69,60 @@ const struct argp tracer_argp = {
 	.parser = parse_opt,
 };
 
+struct stream_opts stream_opts = {
+	.mask = ~1U,	/* every event type (0 is none) */
+};
+
+static const struct argp_option stream_options[] = {
+	{ "events", 'e', "LIST", 0, "Only these events (comma-separated; see trace --help)" },
+	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 500ms, 1h)" },
+	{},
+};
+
+int parse_event_list(const char *list, uint32_t *mask)
+{
+	char *copy = strdup(list), *tok, *save = NULL;
+	int type, err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	*mask = 0;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		type = sro_event_type_of(tok);
+		if (type <= 0) {
+			fprintf(stderr, "sroscope: unknown event '%s'\n", tok);
+			err = -EINVAL;
+			break;
+		}
+		*mask |= 1U << type;
+	}
+	free(copy);
+	return err ? err : *mask ? 0 : -EINVAL;
+}
+
+static error_t parse_stream(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'e':
+		if (parse_event_list(arg, &stream_opts.mask))
+			argp_error(state, "invalid event list '%s'", arg);
+		break;
+	case 'd':
+		if (parse_duration(arg, &stream_opts.duration_ns) ||
+		    !stream_opts.duration_ns)
+			argp_error(state, "invalid duration '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+const struct argp stream_argp = {
+	.options = stream_options,
+	.parser = parse_stream,
+};
+
 struct tracer {
 	struct sroscope_bpf *skel;
 	struct ring_buffer *rb;

@@ -31,6 +31,18 @@ struct tracer_opts {
 extern struct tracer_opts tracer_opts;
 extern const struct argp tracer_argp;
 
+/* Options of the streaming commands, trace and record (argp child). */
+struct stream_opts {
+	uint32_t mask;		/* event types wanted (1 << type) */
+	uint64_t duration_ns;	/* 0: until Ctrl-C */
+};
+
+extern struct stream_opts stream_opts;
+extern const struct argp stream_argp;
+
+/* "donate,reclaim" -> 1 << SRO_EV_DONATE | 1 << SRO_EV_RECLAIM. */
+int parse_event_list(const char *list, uint32_t *mask);
+
 struct tracer;
 
 /*
