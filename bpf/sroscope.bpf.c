@@ -228,7 +228,6 @@ static __always_inline void emit_range(__u32 type, __u64 op, __u32 realm,
 SEC("tp_btf/sro_op_start")
 int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 {
-	struct sro_realm_stats *s;
 	struct sro_event *e;
 	struct op_info *o;
 
@@ -241,9 +240,6 @@ int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 		o->op = op;
 		o->cmd = cmd;
 	}
-	s = realm_stats(realm);
-	if (s)
-		s->ops++;
 	e = event_new(SRO_EV_OP_START, op, realm);
 	if (e) {
 		e->cmd = cmd;
@@ -287,16 +283,10 @@ SEC("tp_btf/sro_donate_req")
 int BPF_PROG(sro_donate_req, u64 op, u32 realm, u64 req, u32 level, u32 count,
 	     bool contig, u32 state, u64 size)
 {
-	struct sro_realm_stats *s;
 	struct sro_event *e;
 
 	if (skip(realm, size))
 		return 0;
-	s = realm_stats(realm);
-	if (s) {
-		s->requested += size;
-		s->requests++;
-	}
 	hist_add(contig ? SRO_HIST_REQ_SIZE_CONTIG : SRO_HIST_REQ_SIZE,
 		 log2_slot(size), size);
 	e = event_new(SRO_EV_DONATE_REQ, op, realm);
@@ -325,7 +315,6 @@ int BPF_PROG(sro_alloc, u64 op, u32 realm, u64 pa, u64 size, u32 order,
 	src = source_stats(source);
 	if (src) {
 		src->allocs++;
-		src->alloc_bytes += size;
 		if (fallback)
 			src->fallbacks++;
 	}
@@ -405,10 +394,8 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		return 0;
 	}
 	s = realm_stats(realm);
-	if (s) {
+	if (s)
 		s->donated[source] += size;
-		s->donations++;
-	}
 	emit_range(SRO_EV_DONATE, op, realm, &(struct range_event){
 		.pa = pa, .size = size, .source = source, .purpose = purpose,
 		.state = state });
@@ -438,10 +425,8 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		life = now > d.ts ? now - d.ts : 0;
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
 		s = realm_stats(d.realm);
-		if (s) {
+		if (s)
 			s->reclaimed[d.source] += d.size;
-			s->reclaims++;
-		}
 	} else {
 		/* Donated before we started, or its donation was lost. */
 		lost(SRO_LOSS_UNKNOWN_RECLAIM);
@@ -480,15 +465,9 @@ SEC("tp_btf/sro_free")
 int BPF_PROG(sro_free, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	     u32 reason)
 {
-	struct sro_src_stats *src;
 
 	if (skip(realm, size))
 		return 0;
-	src = source_stats(source);
-	if (src) {
-		src->frees++;
-		src->free_bytes += size;
-	}
 	emit_range(SRO_EV_FREE, op, realm, &(struct range_event){
 		.pa = pa, .size = size, .source = source, .status = reason });
 	return 0;
@@ -498,14 +477,10 @@ SEC("tp_btf/sro_leak")
 int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	     int err)
 {
-	struct sro_src_stats *src;
 	struct sro_realm_stats *s;
 
 	if (skip(realm, size))
 		return 0;
-	src = source_stats(source);
-	if (src)
-		src->leaked_bytes += size;
 	s = realm_stats(realm);
 	if (s) {
 		s->leaked += size;

@@ -145,27 +145,18 @@ struct sro_donation {
 struct sro_realm_stats {
 	__u64 donated[SRO_SRC_MAX];
 	__u64 reclaimed[SRO_SRC_MAX];
-	__u64 donations;
-	__u64 reclaims;
-	__u64 requested;	/* bytes the RMM asked for (donate_req) */
-	__u64 requests;
 	__u64 alloc_fails;
 	__u64 leaked;		/* given up: undelegate refused */
 	__u64 leaks;
 	__u64 unknown_reclaims;	/* reclaims of donations not seen */
-	__u64 ops;
 	__u64 destroyed_ts;	/* REALM_DESTROY succeeded (0: live) */
 };
 
 /* Per source ("sources" per-CPU array). */
 struct sro_src_stats {
 	__u64 allocs;
-	__u64 alloc_bytes;
 	__u64 alloc_fails;
 	__u64 fallbacks;	/* allocs served as fallback */
-	__u64 frees;
-	__u64 free_bytes;
-	__u64 leaked_bytes;
 };
 
 /*

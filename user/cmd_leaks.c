@@ -94,23 +94,6 @@ struct group {
 	uint64_t oldest_ts;
 };
 
-static const struct sro_realm_stats *find_realm(const struct snapshot *s,
-						uint32_t realm)
-{
-	size_t lo = 0, hi = s->nrealms, mid;
-
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (s->realms[mid].realm == realm)
-			return &s->realms[mid].s;
-		if (s->realms[mid].realm < realm)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static int cmp_group_key(const void *a, const void *b)
 {
 	const struct sro_donation *x = &((const struct donation_row *)a)->d;
@@ -136,8 +119,8 @@ static size_t group_donations(const struct snapshot *s, bool destroyed,
 			      struct group **out)
 {
 	struct donation_row *rows;
-	const struct sro_realm_stats *r;
 	struct group *g = NULL;
+	long r;
 	size_t i, n = 0, ng = 0;
 
 	*out = NULL;
@@ -147,8 +130,8 @@ static size_t group_donations(const struct snapshot *s, bool destroyed,
 	for (i = 0; i < s->ndonations; i++) {
 		const struct sro_donation *d = &s->donations[i].d;
 
-		r = find_realm(s, d->realm);
-		if ((r && r->destroyed_ts) != destroyed)
+		r = snapshot_realm(s, d->realm);
+		if ((r >= 0 && s->realms[r].s.destroyed_ts) != destroyed)
 			continue;
 		if (!destroyed && s->ts - d->ts < env.age_ns)
 			continue;
@@ -179,23 +162,13 @@ static size_t group_donations(const struct snapshot *s, bool destroyed,
 	return ng;
 }
 
-static uint64_t realm_donated(const struct sro_realm_stats *r)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < SRO_SRC_MAX; i++)
-		n += r->donated[i];
-	return n;
-}
-
 /* "none", "partial" or "all": how much of its memory a realm returned. */
 static const char *returned_word(const struct sro_realm_stats *r,
 				 uint64_t unreturned)
 {
 	if (!unreturned)
 		return "all";
-	return unreturned < realm_donated(r) ? "partial" : "none";
+	return unreturned < src_sum(r->donated) ? "partial" : "none";
 }
 
 /* The kernel stack of a group, symbolized, as a JSON array. */
@@ -292,8 +265,8 @@ static struct json_object *build_report(const struct snapshot *s,
 		unreturned_total += un;
 		o = json_object_new_object();
 		json_object_object_add(o, "realm", json_object_new_uint64(s->realms[i].realm));
-		json_object_object_add(o, "donated_bytes", json_object_new_uint64(realm_donated(r)));
-		json_object_object_add(o, "returned_bytes", json_object_new_uint64(realm_donated(r) - un));
+		json_object_object_add(o, "donated_bytes", json_object_new_uint64(src_sum(r->donated)));
+		json_object_object_add(o, "returned_bytes", json_object_new_uint64(src_sum(r->donated) - un));
 		json_object_object_add(o, "unreturned_bytes", json_object_new_uint64(un));
 		json_object_object_add(o, "unreturned_blocks", json_object_new_uint64(blocks));
 		json_object_object_add(o, "returned", json_object_new_string(returned_word(r, un)));

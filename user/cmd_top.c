@@ -77,42 +77,18 @@ static int cmp_held(const void *a, const void *b)
 	return x->realm < y->realm ? -1 : x->realm > y->realm;
 }
 
-static uint64_t sum(const __u64 *v)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < SRO_SRC_MAX; i++)
-		n += v[i];
-	return n;
-}
-
-static const struct sro_realm_stats *prev_stats(const struct snapshot *p,
-						uint32_t realm)
+/* Oldest donation per realm; rows are in snapshot order until sorted. */
+static void oldest_per_realm(const struct snapshot *s, struct row *rows)
 {
 	size_t i;
+	long r;
 
-	for (i = 0; p && i < p->nrealms; i++)
-		if (p->realms[i].realm == realm)
-			return &p->realms[i].s;
-	return NULL;
-}
-
-static void oldest_per_realm(const struct snapshot *s, struct row *rows,
-			     size_t n)
-{
-	size_t i, j;
-
-	/* rows and realms are both in snapshot order until sorted. */
 	for (i = 0; i < s->ndonations; i++) {
 		const struct sro_donation *d = &s->donations[i].d;
 
-		for (j = 0; j < n; j++)
-			if (rows[j].realm == d->realm) {
-				if (!rows[j].oldest_ts || d->ts < rows[j].oldest_ts)
-					rows[j].oldest_ts = d->ts;
-				break;
-			}
+		r = snapshot_realm(s, d->realm);
+		if (r >= 0 && (!rows[r].oldest_ts || d->ts < rows[r].oldest_ts))
+			rows[r].oldest_ts = d->ts;
 	}
 }
 
@@ -131,19 +107,20 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		return;
 	for (i = 0; i < n; i++) {
 		const struct sro_realm_stats *r = &s->realms[i].s;
-		const struct sro_realm_stats *p = prev_stats(prev, s->realms[i].realm);
+		long pi = snapshot_realm(prev, s->realms[i].realm);
+		const struct sro_realm_stats *p = pi >= 0 ? &prev->realms[pi].s : NULL;
 
 		rows[i].realm = s->realms[i].realm;
 		rows[i].s = r;
 		rows[i].held = realm_held(r);
 		if (p && secs > 0) {
-			rows[i].don_rate = (sum(r->donated) - sum(p->donated)) / secs;
-			rows[i].rec_rate = (sum(r->reclaimed) - sum(p->reclaimed)) / secs;
+			rows[i].don_rate = (src_sum(r->donated) - src_sum(p->donated)) / secs;
+			rows[i].rec_rate = (src_sum(r->reclaimed) - src_sum(p->reclaimed)) / secs;
 		}
 		total += rows[i].held;
 		fails += r->alloc_fails;
 	}
-	oldest_per_realm(s, rows, n);
+	oldest_per_realm(s, rows);
 	qsort(rows, n, sizeof(*rows), cmp_held);
 
 	if (!env.noclear)

@@ -193,6 +193,8 @@ struct tracer *tracer_start(const char *cmd)
 		bpf_program__set_autoload(t->skel->progs.sro_donate_result, false);
 	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FAIL)))
 		bpf_program__set_autoload(t->skel->progs.sro_fail, false);
+	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FREE)))
+		bpf_program__set_autoload(t->skel->progs.sro_free, false);
 	t->skel->rodata->filter_realm = tracer_opts.realm;
 	t->skel->rodata->min_size = tracer_opts.min_size;
 	t->skel->rodata->emit_mask = tracer_opts.emit_mask;
@@ -557,14 +559,35 @@ int tracer_stack(struct tracer *t, int id, uint64_t *ips, int max)
 	return n;
 }
 
-uint64_t realm_held(const struct sro_realm_stats *s)
+long snapshot_realm(const struct snapshot *s, uint32_t realm)
 {
-	uint64_t held = 0;
+	size_t lo = 0, hi = s ? s->nrealms : 0, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (s->realms[mid].realm == realm)
+			return mid;
+		if (s->realms[mid].realm < realm)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+uint64_t src_sum(const __u64 *v)
+{
+	uint64_t n = 0;
 	int i;
 
 	for (i = 0; i < SRO_SRC_MAX; i++)
-		held += s->donated[i] - s->reclaimed[i];
-	return held;
+		n += v[i];
+	return n;
+}
+
+uint64_t realm_held(const struct sro_realm_stats *s)
+{
+	return src_sum(s->donated) - src_sum(s->reclaimed);
 }
 
 uint64_t snapshot_book_losses(const struct snapshot *s)

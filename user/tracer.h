@@ -121,6 +121,12 @@ int run_report_command(const struct report_command *c, int argc, char **argv);
 /* The frames of kernel stack @id (0 when gone); the count, or -errno. */
 int tracer_stack(struct tracer *t, int id, uint64_t *ips, int max);
 
+/* Index of @realm in @s->realms (sorted), or -1. */
+long snapshot_realm(const struct snapshot *s, uint32_t realm);
+
+/* The sum of a per-source array (donated, reclaimed). */
+uint64_t src_sum(const __u64 *v);
+
 /* Held bytes of a realm: donated and not reclaimed, all sources. */
 uint64_t realm_held(const struct sro_realm_stats *s);
 
