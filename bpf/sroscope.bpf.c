@@ -352,8 +352,8 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 	if (src)
 		src->alloc_fails++;
 	s = realm_stats(realm);
-	if (s)
-		s->alloc_fails++;
+	if (s && source < SRO_SRC_MAX)
+		s->alloc_fails[source]++;
 	e = event_new(SRO_EV_ALLOC_FAIL, op, realm);
 	if (e) {
 		e->cmd = op_cmd(op);
@@ -394,8 +394,10 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		return 0;
 	}
 	s = realm_stats(realm);
-	if (s)
+	if (s) {
 		s->donated[source] += size;
+		s->donations[source]++;
+	}
 	emit_range(SRO_EV_DONATE, op, realm, &(struct range_event){
 		.pa = pa, .size = size, .source = source, .purpose = purpose,
 		.state = state });
@@ -425,8 +427,10 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		life = now > d.ts ? now - d.ts : 0;
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
 		s = realm_stats(d.realm);
-		if (s)
+		if (s) {
 			s->reclaimed[d.source] += d.size;
+			s->reclaims[d.source]++;
+		}
 	} else {
 		/* Donated before we started, or its donation was lost. */
 		lost(SRO_LOSS_UNKNOWN_RECLAIM);

@@ -145,7 +145,9 @@ struct sro_donation {
 struct sro_realm_stats {
 	__u64 donated[SRO_SRC_MAX];
 	__u64 reclaimed[SRO_SRC_MAX];
-	__u64 alloc_fails;
+	__u64 donations[SRO_SRC_MAX];	/* blocks */
+	__u64 reclaims[SRO_SRC_MAX];	/* blocks */
+	__u64 alloc_fails[SRO_SRC_MAX];
 	__u64 leaked;		/* given up: undelegate refused */
 	__u64 leaks;
 	__u64 unknown_reclaims;	/* reclaims of donations not seen */

@@ -12,7 +12,9 @@
 #
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (600 s),
 # VM_APPEND (extra kernel arguments), VM_OVERLAY (dir copied to /sroscope),
-# VM_CONSOLE=1 (show the kernel console live instead of logging it).
+# VM_CONSOLE=1 (show the kernel console live instead of logging it),
+# VM_HOSTFWD (QEMU user-network forwards, e.g.
+# "tcp:127.0.0.1:19435-:9435": the guest is 10.0.2.15 on eth0).
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -104,6 +106,13 @@ mount -t tmpfs tmp /tmp
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf
+ip link set lo up
+# QEMU's user network (VM_HOSTFWD): the guest is 10.0.2.15.
+if [ -e /sys/class/net/eth0 ]; then
+	ip link set eth0 up
+	ip addr add 10.0.2.15/24 dev eth0
+	ip route add default via 10.0.2.2
+fi
 export PATH=/sroscope/bin:/sroscope/tests/vm:/bin
 export LD_LIBRARY_PATH=/lib
 export HOME=/tmp
@@ -125,6 +134,14 @@ if [ "${VM_CONSOLE:-0}" = 1 ]; then
 else
 	SERIAL="-serial file:$LOG"
 fi
+NET=""
+if [ -n "${VM_HOSTFWD:-}" ]; then
+	fwd=""
+	for f in $VM_HOSTFWD; do
+		fwd="$fwd,hostfwd=$f"
+	done
+	NET="-netdev user,id=n0,restrict=on$fwd -device virtio-net-pci,netdev=n0"
+fi
 rc=0
 # shellcheck disable=SC2086
 timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
@@ -133,7 +150,7 @@ timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
 	-append "console=$CONSOLE panic=-1 quiet loglevel=4 $ARCH_APPEND ${VM_APPEND:-}" \
 	-device virtio-serial-pci \
 	-chardev file,id=out,path=/dev/stdout,append=on \
-	-device virtconsole,chardev=out ${VM_QEMU_ARGS:-} </dev/null || rc=$?
+	-device virtconsole,chardev=out $NET ${VM_QEMU_ARGS:-} </dev/null || rc=$?
 [ "$rc" = 124 ] && { echo "vm-run: timed out after $TIMEOUT s" >&2; exit 124; }
 [ "${VM_CONSOLE:-0}" = 1 ] && exit 0
 status=$(sed -n 's/.*@@SROSCOPE-EXIT=\([0-9]*\)@@.*/\1/p' "$LOG" | tail -1)

@@ -118,7 +118,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 			rows[i].rec_rate = (src_sum(r->reclaimed) - src_sum(p->reclaimed)) / secs;
 		}
 		total += rows[i].held;
-		fails += r->alloc_fails;
+		fails += src_sum(r->alloc_fails);
 	}
 	oldest_per_realm(s, rows);
 	qsort(rows, n, sizeof(*rows), cmp_held);
@@ -154,7 +154,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 			strcpy(age, "-");
 		printf("%-8u %10s %10s %10s %10s %11s %11s %6llu %10s %9s %s\n",
 		       rows[i].realm, b[SRO_SRC_MAX], b[0], b[1], b[2], r1, r2,
-		       (unsigned long long)r->alloc_fails,
+		       (unsigned long long)src_sum(r->alloc_fails),
 		       format_bytes(b[SRO_SRC_MAX + 1], sizeof(b[0]), r->leaked), age,
 		       r->destroyed_ts ? "destroyed" : "live");
 	}

@@ -10,5 +10,6 @@ int cmd_top(int argc, char **argv);
 int cmd_hist(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_record(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
 	{ "hist", cmd_hist, "histograms of request size, latency, lifetime" },
 	{ "leaks", cmd_leaks, "memory the realm world did not give back" },
 	{ "record", cmd_record, "keep the SRO events in a trace file" },
+	{ "export", cmd_export, "serve the RMM's memory as Prometheus metrics" },
 	{ "policy", cmd_policy, "load, swap and unload allocation policies" },
 };
 

@@ -16,7 +16,7 @@
 #include <linux/types.h>
 
 #include "common.h"
-#include "sroscope.h"
+#include "snapshot.h"
 
 /* Options common to trace, top, hist, leaks and record (argp child). */
 struct tracer_opts {
@@ -52,6 +52,9 @@ struct tracer;
 struct tracer *tracer_start(const char *cmd);
 void tracer_stop(struct tracer *t);
 
+/* The loaded BPF object (bpf/sroscope.bpf.c), e.g. for program info. */
+struct bpf_object *tracer_object(struct tracer *t);
+
 /* Wait up to @timeout_ms for events; each goes to @fn. -errno on error. */
 typedef int (*tracer_event_fn)(void *ctx, const struct sro_event *e);
 int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx);
@@ -63,33 +66,7 @@ int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx)
 int tracer_stream(struct tracer *t, uint64_t duration_ns, tracer_event_fn fn,
 		  void *ctx);
 
-struct realm_row {
-	uint32_t realm;
-	struct sro_realm_stats s;
-};
-
-struct donation_row {
-	uint64_t pa;
-	struct sro_donation d;
-};
-
-/* What the maps held at one moment. */
-struct snapshot {
-	uint64_t ts;				/* CLOCK_BOOTTIME ns */
-	struct realm_row *realms;		/* sorted by realm */
-	size_t nrealms;
-	struct donation_row *donations;		/* SNAP_DONATIONS only */
-	size_t ndonations;
-	struct sro_src_stats sources[SRO_SRC_MAX];
-	struct sro_hist hists[SRO_HIST_MAX];
-	uint64_t losses[SRO_LOSS_MAX];
-	uint64_t recursion_misses;		/* all programs */
-};
-
-#define SNAP_DONATIONS	1U
-
 int tracer_snapshot(struct tracer *t, struct snapshot *s, unsigned int what);
-void snapshot_free(struct snapshot *s);
 
 /*
  * The loop of the reporting commands: every interval (or once, at Ctrl-C
@@ -120,20 +97,5 @@ int run_report_command(const struct report_command *c, int argc, char **argv);
 
 /* The frames of kernel stack @id (0 when gone); the count, or -errno. */
 int tracer_stack(struct tracer *t, int id, uint64_t *ips, int max);
-
-/* Index of @realm in @s->realms (sorted), or -1. */
-long snapshot_realm(const struct snapshot *s, uint32_t realm);
-
-/* The sum of a per-source array (donated, reclaimed). */
-uint64_t src_sum(const __u64 *v);
-
-/* Held bytes of a realm: donated and not reclaimed, all sources. */
-uint64_t realm_held(const struct sro_realm_stats *s);
-
-/* Events lost in a way that makes the books (maps) incomplete. */
-uint64_t snapshot_book_losses(const struct snapshot *s);
-
-/* One line naming every non-zero loss, for the end of a report. */
-void snapshot_print_losses(FILE *f, const struct snapshot *s);
 
 #endif

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sroscope export: a Prometheus exporter. Each scrape of /metrics reads
+ * the BPF maps (batch lookups) and the kernel's sro/stats, so no event
+ * stream is needed and a scrape costs nothing on the traced path. HTTP is
+ * libmicrohttpd's, one internal thread: scrapes are served one at a time.
+ * Read-only: GET and HEAD of / and /metrics, nothing else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <microhttpd.h>
+
+#include "commands.h"
+#include "common.h"
+#include "kstats.h"
+#include "metrics.h"
+#include "prom.h"
+#include "tracer.h"
+
+#define DEFAULT_LISTEN	"127.0.0.1:9435"
+
+static struct {
+	const char *listen;
+	const char *stats_path;
+} env = {
+	.listen = DEFAULT_LISTEN,
+	.stats_path = SRO_STATS_PATH,
+};
+
+struct exporter {
+	struct tracer *tracer;
+	int stats_fd;			/* sro/stats, kept open; -1: none */
+	struct export_health health;
+};
+
+static const char doc[] =
+"Serve the RMM's memory as Prometheus metrics on http://ADDR:PORT/metrics\n"
+"until SIGTERM or Ctrl-C. Each scrape reads sroscope's BPF maps and the\n"
+"kernel's sro/stats; nothing is streamed, nothing on the host changes.\n"
+"\v"
+"Listens on " DEFAULT_LISTEN " unless told otherwise: put it behind\n"
+"Prometheus on the same host, or choose the address on purpose.\n"
+"docs/metrics.md lists the metrics; dashboards/ has Grafana dashboards and\n"
+"alert rules over them.\n"
+"\n"
+"EXAMPLES:\n"
+"  sroscope export                        # 127.0.0.1:9435\n"
+"  sroscope export -l 0.0.0.0:9435        # every IPv4 address\n"
+"  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
+"  curl -s localhost:9435/metrics | grep sroscope_held_bytes\n";
+
+static const struct argp_option options[] = {
+	{ "listen", 'l', "ADDR:PORT", 0, "Listen here (default " DEFAULT_LISTEN ")" },
+	{ "kernel-stats", 's', "PATH", 0, "The kernel's counters (default " SRO_STATS_PATH ")" },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'l':
+		env.listen = arg;
+		break;
+	case 's':
+		env.stats_path = arg;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+/* "HOST:PORT", "[V6]:PORT" or ":PORT" (every address) into @ss. */
+static int parse_listen(const char *spec, struct sockaddr_storage *ss,
+			socklen_t *len)
+{
+	struct addrinfo hints = {
+		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
+		.ai_socktype = SOCK_STREAM,
+	};
+	char host[128], *port;
+	struct addrinfo *ai;
+	const char *h;
+	int err;
+
+	snprintf(host, sizeof(host), "%s", spec);
+	port = strrchr(host, ':');
+	if (!port || !port[1])
+		return -EINVAL;
+	*port++ = '\0';
+	h = host;
+	if (host[0] == '[') {
+		if (port - host < 3 || port[-2] != ']')
+			return -EINVAL;
+		port[-2] = '\0';
+		h = host + 1;
+	} else if (strchr(host, ':')) {
+		return -EINVAL;		/* IPv6 needs brackets */
+	}
+	if (!*h)
+		h = NULL;
+	err = getaddrinfo(h, port, &hints, &ai);
+	if (err)
+		return -EINVAL;
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	*len = ai->ai_addrlen;
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static double wall_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The kernel's counters, or NULL when they cannot be read now. */
+static const struct kstats *read_kstats(struct exporter *x, struct kstats *k)
+{
+	char buf[64 * 1024];
+	ssize_t n, len = 0;
+
+	if (x->stats_fd < 0)
+		x->stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
+	if (x->stats_fd < 0)
+		return NULL;
+	/* A seq_file: read from the start each time. */
+	if (lseek(x->stats_fd, 0, SEEK_SET) < 0)
+		return NULL;
+	while (len < (ssize_t)sizeof(buf) &&
+	       (n = read(x->stats_fd, buf + len, sizeof(buf) - len)) > 0)
+		len += n;
+	return kstats_parse(buf, len, k) ? NULL : k;
+}
+
+static void read_prog_stats(struct exporter *x)
+{
+	struct export_health *h = &x->health;
+	struct bpf_prog_info info;
+	struct bpf_program *p;
+	char v[8] = "";
+	__u32 len;
+	int fd;
+
+	fd = open("/proc/sys/kernel/bpf_stats_enabled", O_RDONLY | O_CLOEXEC);
+	h->bpf_stats_enabled = -1;
+	if (fd >= 0) {
+		if (read(fd, v, sizeof(v) - 1) > 0)
+			h->bpf_stats_enabled = atoi(v) != 0;
+		close(fd);
+	}
+	h->nprogs = 0;
+	bpf_object__for_each_program(p, tracer_object(x->tracer)) {
+		if (h->nprogs == METRICS_MAX_PROGS || bpf_program__fd(p) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_prog_get_info_by_fd(bpf_program__fd(p), &info, &len))
+			continue;
+		snprintf(h->progs[h->nprogs].name, sizeof(h->progs[0].name),
+			 "%s", bpf_program__name(p));
+		h->progs[h->nprogs].run_ns = info.run_time_ns;
+		h->progs[h->nprogs].run_cnt = info.run_cnt;
+		h->nprogs++;
+	}
+}
+
+/* The whole /metrics body, malloc'ed; NULL when the maps cannot be read. */
+static char *collect(struct exporter *x, size_t *len)
+{
+	struct timespec t0, t1;
+	struct snapshot snap;
+	struct kstats ks;
+	char *body = NULL;
+	FILE *f;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	err = tracer_snapshot(x->tracer, &snap, SNAP_DONATIONS);
+	if (err) {
+		x->health.scrape_errors++;
+		fprintf(stderr, "sroscope export: cannot read the BPF maps: %s\n",
+			strerror(-err));
+		snapshot_free(&snap);
+		return NULL;
+	}
+	read_prog_stats(x);
+	f = open_memstream(&body, len);
+	if (f) {
+		metrics_write(f, &snap, read_kstats(x, &ks), &x->health);
+		if (fclose(f)) {
+			free(body);
+			body = NULL;
+		}
+	}
+	snapshot_free(&snap);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	x->health.last_scrape_seconds = (t1.tv_sec - t0.tv_sec) +
+					(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	x->health.scrapes++;
+	return body;
+}
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
+			     const char *type, char *body, size_t len,
+			     enum MHD_ResponseMemoryMode mode)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, body, mode);
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+#define TEXT(s)	(char *)(s), sizeof(s) - 1, MHD_RESPMEM_PERSISTENT
+
+static const char index_html[] =
+	"<html><head><title>sroscope exporter</title></head><body>"
+	"<h1>sroscope exporter</h1>"
+	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **req)
+{
+	struct exporter *x = cls;
+	size_t len = 0;
+	char *body;
+
+	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
+	    strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+			     TEXT("only GET and HEAD\n"));
+	if (!strcmp(url, "/"))
+		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8",
+			     TEXT(index_html));
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
+			     TEXT("not found: try /metrics\n"));
+	body = collect(x, &len);
+	if (!body)
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
+			     TEXT("cannot read the BPF maps\n"));
+	return reply(c, MHD_HTTP_OK, PROM_CONTENT_TYPE, body, len,
+		     MHD_RESPMEM_MUST_FREE);
+}
+
+int cmd_export(int argc, char **argv)
+{
+	const struct argp_child children[] = {
+		{ &tracer_argp }, { &common_argp }, {},
+	};
+	const struct argp argp = {
+		.options = options, .parser = parse_opt, .doc = doc,
+		.children = children,
+	};
+	struct exporter x = { .stats_fd = -1 };
+	struct sockaddr_storage ss;
+	struct MHD_Daemon *d;
+	socklen_t sslen;
+	unsigned int flags;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return 2;
+	if (parse_listen(env.listen, &ss, &sslen)) {
+		fprintf(stderr, "sroscope export: invalid listen address '%s' "
+			"(ADDR:PORT, [IPV6]:PORT or :PORT)\n", env.listen);
+		return 2;
+	}
+	handle_exit_signals();
+	x.tracer = tracer_start("export");
+	if (!x.tracer)
+		return 1;
+	x.health.start_time = wall_seconds();
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &x,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			     MHD_OPTION_CONNECTION_LIMIT, 64U,
+			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
+			     MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "sroscope export: cannot listen on %s: %s\n",
+			env.listen, strerror(errno));
+		tracer_stop(x.tracer);
+		return 1;
+	}
+	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
+		env.listen);
+	while (!exiting)
+		pause();
+	MHD_stop_daemon(d);
+	tracer_stop(x.tracer);
+	if (x.stats_fd >= 0)
+		close(x.stats_fd);
+	fprintf(stderr, "sroscope export: stopped after %llu scrapes\n",
+		(unsigned long long)x.health.scrapes);
+	return 0;
+}
