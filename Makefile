@@ -9,6 +9,7 @@
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
 #   make vm-run ARCH=... CMD='...'      run a command in it under QEMU
 #   make vm-test ARCH=...               the in-VM test suite
+#   make prometheus-test ARCH=...       the exporter scraped by Prometheus
 #   make kernel-patches OUT=DIR         the series as posted to the list
 #   make tools ARCH=...                 sroscope and the BPF objects
 #
@@ -28,12 +29,12 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test test demo bench bench-deps kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test test demo bench bench-deps kernel-patches tools clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,17p' Makefile
+	$(Q)sed -n '2,18p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -65,10 +66,17 @@ include mk/unit.mk
 # Everything, both architectures: the test command of the README and CI.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)tests/host/t-dashboards.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
+	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=arm64
+
+# sroscope export in the VM, scraped by a Prometheus server on this host.
+prometheus-test: kernel tools
+	$(Q)tests/host/t-prometheus.sh $(ARCH)
 
 kernel-patches:
 	$(Q)test -n "$(OUT)" || { echo "usage: make kernel-patches OUT=DIR"; exit 2; }

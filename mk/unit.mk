@@ -20,6 +20,7 @@ UNIT_LIBS := -lcmocka -ljson-c -lz
 # The user/ modules a test links: user/NAME.c for test_NAME.c unless set.
 # Never user/sroscope.c or anything that needs libbpf.
 UNIT_MODS_test_hist := user/hist.c user/format.c
+UNIT_MODS_test_kstats := user/kstats.c user/format.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)

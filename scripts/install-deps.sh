@@ -7,7 +7,8 @@ set -eu
 
 PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
-libjson-c-dev libcmocka-dev libmicrohttpd-dev prometheus
+libjson-c-dev libcmocka-dev libmicrohttpd-dev
+prometheus curl jq bc iproute2
 clang llvm lld
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm busybox-static

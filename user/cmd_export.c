@@ -300,7 +300,6 @@ int cmd_export(int argc, char **argv)
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 			     MHD_OPTION_CONNECTION_LIMIT, 64U,
 			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-			     MHD_OPTION_LISTENING_ADDRESS_REUSE, 1U,
 			     MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "sroscope export: cannot listen on %s: %s\n",

@@ -1,0 +1,85 @@
+#!/bin/sh
+# sroscope export on its own (t-prometheus.sh on the host adds a real
+# Prometheus): loopback by default, clear errors for a bad address or a
+# port in use, exact per-source books against the emulator, a full
+# donation map shown as lost events, histograms well formed, and the
+# metrics served without the kernel's counters when they cannot be read.
+. ./lib/sro.sh
+M=/tmp/export.prom
+
+# metric NAME{LABELS}: the value of one sample of the last scrape.
+metric() {
+	awk -v k="$1" '$1 == k { print $2 }' "$M"
+}
+scrape() {
+	wget -q -O "$M" "http://127.0.0.1:${1:-9435}/metrics" || fail "scrape failed"
+}
+
+out=$(sroscope export -l nowhere 2>&1)
+expect_eq "bad address: exit status" "$?" 2
+echo "$out" | grep -q "invalid listen address 'nowhere'" || fail "unclear error: $out"
+out=$(sroscope export -l '::1:9435' 2>&1)
+expect_eq "IPv6 without brackets: exit status" "$?" 2
+
+scope ex export
+out=$(timeout 20 sroscope export 2>&1)
+expect_eq "port in use: exit status" "$?" 1
+echo "$out" | grep -q "cannot listen on 127.0.0.1:9435" || fail "unclear error: $out"
+grep -q "serving http://127.0.0.1:9435/metrics" /tmp/ex.err || fail "not on loopback by default: $(cat /tmp/ex.err)"
+
+emu "realm_create 56" "rec_create 56 2" "pdev_create 56" "leak 56 3" "realm_destroy 56" \
+    "realm_create 57" "rec_create 57 1"
+scrape
+expect_eq "realm 56 unreturned (exporter vs emulator)" \
+	"$(metric 'sroscope_realm_unreturned_bytes{realm="56"}')" "$(( $(truth held 56) * GRANULE ))"
+expect_eq "realm 57 held (exporter vs emulator)" \
+	"$(metric 'sroscope_held_bytes{realm="57",source="exact"}')" \
+	"$(( ($(truth held 57) + $(truth host 57)) * GRANULE ))"
+expect_eq "realm 57 held granules" \
+	"$(metric 'sroscope_held_granules{realm="57",source="exact"}')" \
+	"$(( $(truth held 57) + $(truth host 57) ))"
+expect_eq "realm 56 blocks donated - reclaimed = blocks kept" \
+	"$(( $(metric 'sroscope_donations_total{realm="56",source="exact"}') - $(metric 'sroscope_reclaims_total{realm="56",source="exact"}') ))" 3
+expect_eq "realm 57 live" "$(metric 'sroscope_realm_destroyed{realm="57"}')" 0
+expect_eq "no unreturned series for a live realm" "$(metric 'sroscope_realm_unreturned_bytes{realm="57"}')" ""
+expect_eq "kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
+expect_eq "kernel held" "$(metric sroscope_kernel_held_bytes)" "$(stat held_bytes)"
+
+# Histograms: buckets never decrease, +Inf equals _count.
+awk '
+/_bucket\{/ {
+	name = $1; sub(/_bucket\{.*/, "", name)
+	key = $1; sub(/le="[^"]*"/, "", key)
+	if (key == last && $2 + 0 < prev + 0) { print "decreasing: " $1; bad = 1 }
+	last = key; prev = $2
+	if ($1 ~ /le="\+Inf"/) inf[key] = $2
+}
+/_count[{ ]/ {
+	key = $1; sub(/_count/, "_bucket", key)
+	if (key !~ /\{/) key = key "{}"
+	sub(/\}$/, ",}", key); sub(/\{,\}/, "{}", key)
+	cnt[key] = $2
+}
+END {
+	for (k in inf) if (!(k in cnt) || cnt[k] != inf[k]) { print "+Inf != _count: " k; bad = 1 }
+	exit bad
+}' "$M" || fail "histograms are not well formed"
+expect_eq "alloc latency count = blocks allocated (exact)" \
+	"$(metric 'sroscope_alloc_latency_seconds_count{source="exact"}')" \
+	"$(metric 'sroscope_source_allocs_total{source="exact"}')"
+scope_end ex
+grep -q "stopped after" /tmp/ex.err || fail "no clean stop: $(cat /tmp/ex.err)"
+
+# A donation map of 4 entries: what does not fit is counted, not hidden.
+scope ex2 export -l 127.0.0.1:9436 --max-donations 4 --kernel-stats /nonexistent
+emu "realm_create 58" "rec_create 58 2"
+scrape 9436
+expect_eq "map full: entries" "$(metric 'sroscope_map_entries{map="outstanding"}')" 4
+expect_eq "map full: capacity" "$(metric 'sroscope_map_max_entries{map="outstanding"}')" 4
+lost=$(metric 'sroscope_lost_events_total{reason="outstanding_map_full"}')
+[ "${lost:-0}" -gt 0 ] || fail "a full map lost nothing? ($lost)"
+expect_eq "without sro/stats: kernel counters down" "$(metric sroscope_kernel_stats_up)" 0
+expect_eq "without sro/stats: no policy metric" "$(metric 'sroscope_policy_info{policy="default"}')" ""
+scope_end ex2
+emu "rec_destroy 57 1" "realm_destroy 57" "rec_destroy 58 2" "realm_destroy 58"
+echo "ok: $lost donations not tracked by a 4-entry map, and said so"
