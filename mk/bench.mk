@@ -19,13 +19,22 @@ $(BENCH_HOST)/bpf_cost: tests/bench/bpf_cost.c $(BENCH_HOST)/cost.skel.h $(LIBBP
 	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -I$(BPFTOOLS)/include \
 		-o $@ $< $(LIBBPF_A) -lelf -lz
 
+# The exporter's scrape with large books: its own modules over the same maps.
+SCRAPE_MODS := user/snapshot.c user/metrics.c user/prom.c user/format.c user/common.c
+$(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c $(SCRAPE_MODS) $(wildcard user/*.h) \
+		$(BENCH_HOST)/cost.skel.h $(LIBBPF_A)
+	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -Iuser -I$(BPFTOOLS)/include \
+		-o $@ tests/bench/scrape_cost.c $(SCRAPE_MODS) $(LIBBPF_A) -ljson-c -lelf -lz -lm
+
 bench-deps:
 	$(Q)scripts/install-deps.sh bpftrace
 
 bench: bench-deps
 	$(Q)$(MAKE) --no-print-directory kernel tools ARCH=x86_64
-	$(Q)$(MAKE) --no-print-directory $(BENCH_HOST)/bpf_cost ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory $(BENCH_HOST)/bpf_cost $(BENCH_HOST)/scrape_cost ARCH=x86_64
 	$(Q)$(BENCH_HOST)/bpf_cost
+	$(Q)echo
+	$(Q)$(BENCH_HOST)/scrape_cost
 	$(Q)rm -rf $(BENCH_ROOT) && cp -a build/x86_64/vmroot $(BENCH_ROOT)
 	$(Q)cp "$$(command -v bpftrace)" $(BENCH_ROOT)/bin/
 	$(Q)cp tests/bench/*.bt $(BENCH_ROOT)/lib/sroscope/

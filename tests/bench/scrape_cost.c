@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * What one scrape of `sroscope export` costs with large books: the
+ * tracer's maps (the cost object includes bpf/sroscope.bpf.c, so they are
+ * the very maps) are filled with D outstanding donations over R realms,
+ * then each scrape is what the exporter does: a snapshot of every map by
+ * batch lookups and the Prometheus text written from it. Sizes side by
+ * side in one run: empty, 1k/100, 10k/1k; median of SCRAPES each.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common.h"
+#include "metrics.h"
+#include "snapshot.h"
+#include "cost.skel.h"
+
+#define SCRAPES	31
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* @nd donations over @nr realms, ages spread over 10^4 s. */
+static int fill(struct cost_bpf *skel, int ncpus, unsigned int nd,
+		unsigned int nr)
+{
+	struct sro_realm_stats *rs = calloc(ncpus, sizeof(*rs));
+	uint64_t now = boottime_ns();
+	struct sro_donation d = {};
+	unsigned int i;
+	uint64_t pa;
+	int c;
+
+	if (!rs)
+		return -ENOMEM;
+	for (i = 0; i < nd; i++) {
+		pa = 0x100000000ULL + (uint64_t)i * 4096;
+		d.size = 4096;
+		d.ts = now - (uint64_t)(i % 10000) * 1000000000ULL;
+		d.realm = 1 + i % nr;
+		d.op = i;
+		d.stack_id = -1;
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.outstanding), &pa, &d, BPF_ANY))
+			return -errno;
+	}
+	for (i = 1; i <= nr; i++) {
+		for (c = 0; c < ncpus; c++) {
+			rs[c].donated[c % SRO_SRC_MAX] = 4096ULL * (nd / nr + 3);
+			rs[c].reclaimed[c % SRO_SRC_MAX] = 4096ULL * 3;
+			rs[c].donations[c % SRO_SRC_MAX] = nd / nr + 3;
+			rs[c].reclaims[c % SRO_SRC_MAX] = 3;
+			rs[c].destroyed_ts = i % 10 ? 0 : now;
+		}
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.realms), &i, rs, BPF_ANY))
+			return -errno;
+	}
+	free(rs);
+	return 0;
+}
+
+/* Median ms per scrape, and the body's size. */
+static int measure(unsigned int nd, unsigned int nr, double *ms, size_t *bytes)
+{
+	struct export_health h = { .bpf_stats_enabled = -1 };
+	double per[SCRAPES], t0;
+	struct bpf_program *p;
+	struct cost_bpf *skel;
+	struct snapshot s;
+	int ncpus, i, err;
+	char *body;
+	FILE *f;
+
+	ncpus = libbpf_num_possible_cpus();
+	skel = cost_bpf__open();
+	if (!skel || ncpus <= 0)
+		return -1;
+	/* Maps only: no program runs here. */
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, false);
+	bpf_program__set_autoload(skel->progs.bench_empty_loop, true);
+	bpf_map__set_max_entries(skel->maps.outstanding, 65536);
+	err = cost_bpf__load(skel);
+	if (!err)
+		err = fill(skel, ncpus, nd, nr);
+	for (i = 0; !err && i < SCRAPES; i++) {
+		t0 = now_ms();
+		err = snapshot_read(skel->obj, ncpus, &s, SNAP_DONATIONS);
+		if (err)
+			break;
+		if (s.ndonations != nd || s.nrealms != nr) {
+			fprintf(stderr, "scrape_cost: read %zu/%zu, filled %u/%u\n",
+				s.ndonations, s.nrealms, nd, nr);
+			err = -EIO;
+		}
+		f = open_memstream(&body, bytes);
+		metrics_write(f, &s, NULL, &h);
+		fclose(f);
+		free(body);
+		snapshot_free(&s);
+		per[i] = now_ms() - t0;
+	}
+	cost_bpf__destroy(skel);
+	if (err)
+		return err;
+	qsort(per, SCRAPES, sizeof(per[0]), cmp_double);
+	*ms = per[SCRAPES / 2];
+	return 0;
+}
+
+int main(void)
+{
+	static const unsigned int sizes[][2] = { { 0, 0 }, { 1000, 100 }, { 10000, 1000 } };
+	double ms[3];
+	size_t bytes[3];
+	int i;
+
+	if (!getenv("V"))
+		libbpf_set_print(NULL);
+	for (i = 0; i < 3; i++) {
+		if (measure(sizes[i][0], sizes[i][1], &ms[i], &bytes[i])) {
+			fprintf(stderr, "scrape_cost: cannot fill or read the maps (root?)\n");
+			return 1;
+		}
+	}
+	printf("## One scrape of sroscope export (native, build host)\n\n");
+	printf("Snapshot of every map by batch lookups + the Prometheus text, median of %d.\n\n",
+	       SCRAPES);
+	printf("| outstanding donations / realms | ms per scrape | body | vs empty |\n|---|---|---|---|\n");
+	for (i = 0; i < 3; i++)
+		printf("| %u / %u | %.2f | %.0f KiB | %.1fx |\n", sizes[i][0],
+		       sizes[i][1], ms[i], bytes[i] / 1024.0, ms[i] / ms[0]);
+	return 0;
+}
