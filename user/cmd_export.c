@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -280,6 +282,8 @@ int cmd_export(int argc, char **argv)
 	struct MHD_Daemon *d;
 	socklen_t sslen;
 	unsigned int flags;
+	sigset_t stop;
+	int sig;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
@@ -288,7 +292,14 @@ int cmd_export(int argc, char **argv)
 			"(ADDR:PORT, [IPV6]:PORT or :PORT)\n", env.listen);
 		return 2;
 	}
-	handle_exit_signals();
+	/*
+	 * SIGINT and SIGTERM blocked before libmicrohttpd's thread starts (it
+	 * inherits the mask): only this thread takes them, in sigwait().
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	x.tracer = tracer_start("export");
 	if (!x.tracer)
 		return 1;
@@ -309,8 +320,7 @@ int cmd_export(int argc, char **argv)
 	}
 	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
 		env.listen);
-	while (!exiting)
-		pause();
+	sigwait(&stop, &sig);
 	MHD_stop_daemon(d);
 	tracer_stop(x.tracer);
 	if (x.stats_fd >= 0)
