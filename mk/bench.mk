@@ -24,7 +24,7 @@ SCRAPE_MODS := user/snapshot.c user/metrics.c user/prom.c user/format.c user/com
 $(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c $(SCRAPE_MODS) $(wildcard user/*.h) \
 		$(BENCH_HOST)/cost.skel.h $(LIBBPF_A)
 	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -Iuser -I$(BPFTOOLS)/include \
-		-o $@ tests/bench/scrape_cost.c $(SCRAPE_MODS) $(LIBBPF_A) -ljson-c -lelf -lz -lm
+		-o $@ tests/bench/scrape_cost.c $(SCRAPE_MODS) $(LIBBPF_A) -ljson-c -lcap -lelf -lz -lm
 
 bench-deps:
 	$(Q)scripts/install-deps.sh bpftrace

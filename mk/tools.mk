@@ -86,7 +86,7 @@ $(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h \
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
 	$(Q)$(CC_USER) $(CFLAGS_USER) $(LIBBPF_CFLAGS) \
-		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lmicrohttpd -lelf -lz -lm
+		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lmicrohttpd -lcap -lelf -lz -lm
 
 # Scripts run inside the VM (the demo).
 VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))

@@ -22,10 +22,17 @@ for d in "$REPO"/dashboards/grafana/*.json; do
 			e=${e//\$__range/5m}
 			e=${e//\$job/.+}
 			e=${e//\$instance/.+}
+			legend=$(jq -r .legend <<<"$t")
 			curl -sf "$PROM/api/v1/query" --data-urlencode "query=$e" |
-				jq -r '.data.result[] |
-					"  " + ((.metric | del(.__name__, .job, .instance) | to_entries |
-						map("\(.key)=\(.value)") | join(" ")) | if . == "" then "(total)" else . end)
+				jq -r --arg lf "$legend" '.data.result[] |
+					(.metric | del(.__name__)) as $m |
+					(if $lf == "" then
+						($m | to_entries | map("\(.key)=\(.value)") | join(" "))
+					 else
+						reduce ($m | to_entries[]) as $kv ($lf;
+							gsub("{{ *" + $kv.key + " *}}"; $kv.value))
+					 end) as $name |
+					"  " + (if $name == "" then "(total)" else $name end)
 					+ " = " + .value[1]' | sort -V | head -12
 		done
 	done

@@ -7,13 +7,13 @@ set -eu
 
 PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
-libjson-c-dev libcmocka-dev libmicrohttpd-dev
+libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev
 prometheus curl jq bc iproute2
-clang llvm lld
+clang llvm lld libclang-rt-14-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm busybox-static
 linux-source-6.12
-libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64 libmicrohttpd-dev:arm64
+libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64 libmicrohttpd-dev:arm64 libcap-dev:arm64
 $*"
 
 missing=""

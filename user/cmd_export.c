@@ -3,12 +3,10 @@
  * sroscope export: a Prometheus exporter. Each scrape of /metrics reads
  * the BPF maps (batch lookups) and the kernel's sro/stats, so no event
  * stream is needed and a scrape costs nothing on the traced path. HTTP is
- * libmicrohttpd's, one internal thread: scrapes are served one at a time.
- * Read-only: GET and HEAD of / and /metrics, nothing else.
+ * user/httpd.c's (libmicrohttpd, one thread: scrapes one at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -18,13 +16,12 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <microhttpd.h>
 
 #include "commands.h"
 #include "common.h"
+#include "httpd.h"
 #include "kstats.h"
 #include "metrics.h"
-#include "prom.h"
 #include "tracer.h"
 
 #define DEFAULT_LISTEN	"127.0.0.1:9435"
@@ -80,44 +77,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
-	return 0;
-}
-
-/* "HOST:PORT", "[V6]:PORT" or ":PORT" (every address) into @ss. */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss,
-			socklen_t *len)
-{
-	struct addrinfo hints = {
-		.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE,
-		.ai_socktype = SOCK_STREAM,
-	};
-	char host[128], *port;
-	struct addrinfo *ai;
-	const char *h;
-	int err;
-
-	snprintf(host, sizeof(host), "%s", spec);
-	port = strrchr(host, ':');
-	if (!port || !port[1])
-		return -EINVAL;
-	*port++ = '\0';
-	h = host;
-	if (host[0] == '[') {
-		if (port - host < 3 || port[-2] != ']')
-			return -EINVAL;
-		port[-2] = '\0';
-		h = host + 1;
-	} else if (strchr(host, ':')) {
-		return -EINVAL;		/* IPv6 needs brackets */
-	}
-	if (!*h)
-		h = NULL;
-	err = getaddrinfo(h, port, &hints, &ai);
-	if (err)
-		return -EINVAL;
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	*len = ai->ai_addrlen;
-	freeaddrinfo(ai);
 	return 0;
 }
 
@@ -216,56 +175,10 @@ static char *collect(struct exporter *x, size_t *len)
 	return body;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
-			     const char *type, char *body, size_t len,
-			     enum MHD_ResponseMemoryMode mode)
+/* The /metrics body for libmicrohttpd's thread. */
+static char *collect_cb(void *ctx, size_t *len)
 {
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-
-	r = MHD_create_response_from_buffer(len, body, mode);
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-#define TEXT(s)	(char *)(s), sizeof(s) - 1, MHD_RESPMEM_PERSISTENT
-
-static const char index_html[] =
-	"<html><head><title>sroscope exporter</title></head><body>"
-	"<h1>sroscope exporter</h1>"
-	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
-
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
-				  const char *url, const char *method,
-				  const char *version, const char *upload,
-				  size_t *upload_size, void **req)
-{
-	struct exporter *x = cls;
-	size_t len = 0;
-	char *body;
-
-	if (strcmp(method, MHD_HTTP_METHOD_GET) &&
-	    strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-			     TEXT("only GET and HEAD\n"));
-	if (!strcmp(url, "/"))
-		return reply(c, MHD_HTTP_OK, "text/html; charset=utf-8",
-			     TEXT(index_html));
-	if (strcmp(url, "/metrics"))
-		return reply(c, MHD_HTTP_NOT_FOUND, "text/plain",
-			     TEXT("not found: try /metrics\n"));
-	body = collect(x, &len);
-	if (!body)
-		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "text/plain",
-			     TEXT("cannot read the BPF maps\n"));
-	return reply(c, MHD_HTTP_OK, PROM_CONTENT_TYPE, body, len,
-		     MHD_RESPMEM_MUST_FREE);
+	return collect(ctx, len);
 }
 
 int cmd_export(int argc, char **argv)
@@ -279,15 +192,14 @@ int cmd_export(int argc, char **argv)
 	};
 	struct exporter x = { .stats_fd = -1 };
 	struct sockaddr_storage ss;
-	struct MHD_Daemon *d;
+	struct httpd *d;
 	socklen_t sslen;
-	unsigned int flags;
 	sigset_t stop;
-	int sig;
+	int sig, fd;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	if (parse_listen(env.listen, &ss, &sslen)) {
+	if (httpd_parse_listen(env.listen, &ss, &sslen)) {
 		fprintf(stderr, "sroscope export: invalid listen address '%s' "
 			"(ADDR:PORT, [IPV6]:PORT or :PORT)\n", env.listen);
 		return 2;
@@ -304,24 +216,34 @@ int cmd_export(int argc, char **argv)
 	if (!x.tracer)
 		return 1;
 	x.health.start_time = wall_seconds();
-	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, &x,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_CONNECTION_LIMIT, 64U,
-			     MHD_OPTION_CONNECTION_TIMEOUT, 30U,
-			     MHD_OPTION_END);
-	if (!d) {
+	fd = httpd_listen(&ss, sslen);
+	if (fd < 0) {
 		fprintf(stderr, "sroscope export: cannot listen on %s: %s\n",
-			env.listen, strerror(errno));
+			env.listen, strerror(-fd));
+		tracer_stop(x.tracer);
+		return 1;
+	}
+	x.stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * Loaded, attached, bound and opened: nothing left that needs a
+	 * capability. The maps are read through their fds.
+	 */
+	if (drop_privileges("export")) {
+		close(fd);
+		tracer_stop(x.tracer);
+		return 1;
+	}
+	d = httpd_start(fd, 30, collect_cb, &x);
+	if (!d) {
+		fprintf(stderr, "sroscope export: cannot start the HTTP server: %s\n",
+			strerror(errno));
 		tracer_stop(x.tracer);
 		return 1;
 	}
 	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
 		env.listen);
 	sigwait(&stop, &sig);
-	MHD_stop_daemon(d);
+	httpd_stop(d);
 	tracer_stop(x.tracer);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include <linux/capability.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -89,6 +91,28 @@ int check_caps(unsigned int need, const char *what)
 	fprintf(stderr, "sroscope %s: missing capabilities:%s (run as root)\n",
 		what, missing);
 	return -EPERM;
+}
+
+int drop_privileges(const char *what)
+{
+	cap_value_t c;
+	cap_t none;
+	int err = 0;
+
+	/* The bounding set first: dropping it needs CAP_SETPCAP. */
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (CAP_IS_SUPPORTED(c) && cap_drop_bound(c) && errno != EINVAL)
+			err = -errno;
+	none = cap_init();
+	if (!none || cap_set_proc(none))
+		err = -errno;
+	cap_free(none);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		err = -errno;
+	if (err)
+		fprintf(stderr, "sroscope %s: cannot drop privileges: %s\n",
+			what, strerror(-err));
+	return err;
 }
 
 int read_stat(const char *path, const char *key, char *val, size_t len)

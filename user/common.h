@@ -38,6 +38,12 @@ enum sro_cap {
 int check_caps(unsigned int need, const char *what);
 
 /*
+ * Give up every capability, for good (bounding set too, and no new
+ * privileges on exec), once what needed them is done. 0 or -errno.
+ */
+int drop_privileges(const char *what);
+
+/*
  * Read the value of a "key value" line from a file such as
  * SRO_STATS_PATH. Lines may have several words before the value ("source
  * exact allocs 3"): @key is everything before the last word.

@@ -43,12 +43,13 @@ die() {
 	exit 1
 }
 
-# A loopback TCP port nothing listens on.
+# A loopback TCP port no socket uses, below the ephemeral range (32768
+# up) so that no client connection can take it meanwhile.
 free_port() {
 	local p
 	while :; do
-		p=$((20000 + RANDOM % 40000))
-		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+		p=$((10000 + RANDOM % 20000))
+		ss -Htan "sport = :$p" | grep -q . || { echo "$p"; return; }
 	done
 }
 

@@ -21,11 +21,22 @@ echo "$out" | grep -q "invalid listen address 'nowhere'" || fail "unclear error:
 out=$(sroscope export -l '::1:9435' 2>&1)
 expect_eq "IPv6 without brackets: exit status" "$?" 2
 
+echo 1 >/proc/sys/kernel/bpf_stats_enabled || fail "cannot turn BPF statistics on"
 scope ex export
 out=$(timeout 20 sroscope export 2>&1)
 expect_eq "port in use: exit status" "$?" 1
 echo "$out" | grep -q "cannot listen on 127.0.0.1:9435" || fail "unclear error: $out"
 grep -q "serving http://127.0.0.1:9435/metrics" /tmp/ex.err || fail "not on loopback by default: $(cat /tmp/ex.err)"
+# Loaded and listening, it keeps no capability (every thread), and the
+# scrapes below still read the maps and the kernel's counters.
+for task in /proc/$SCOPE_ex/task/*; do
+	for c in CapInh CapPrm CapEff CapBnd CapAmb; do
+		expect_eq "export thread $(basename "$task") $c" \
+			"$(awk -v c="$c:" '$1 == c { print $2 }' "$task/status")" 0000000000000000
+	done
+	expect_eq "export thread $(basename "$task") NoNewPrivs" \
+		"$(awk '$1 == "NoNewPrivs:" { print $2 }' "$task/status")" 1
+done
 
 emu "realm_create 56" "rec_create 56 2" "pdev_create 56" "leak 56 3" "realm_destroy 56" \
     "realm_create 57" "rec_create 57 1"
@@ -43,6 +54,13 @@ expect_eq "realm 56 blocks donated - reclaimed = blocks kept" \
 expect_eq "realm 57 live" "$(metric 'sroscope_realm_destroyed{realm="57"}')" 0
 expect_eq "no unreturned series for a live realm" "$(metric 'sroscope_realm_unreturned_bytes{realm="57"}')" ""
 expect_eq "kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
+# BPF run-time statistics: sro_donate ran once per donation.
+expect_eq "bpf_stats_enabled" "$(metric sroscope_bpf_stats_enabled)" 1
+expect_eq "runs of sro_donate = blocks donated" \
+	"$(metric 'sroscope_bpf_runs_total{program="sro_donate"}')" \
+	"$(awk '$1 ~ /^sroscope_donations_total\{/ { n += $2 } END { print n }' "$M")"
+awk '$1 == "sroscope_bpf_run_seconds_total{program=\"sro_donate\"}" { exit !($2 > 0) }' "$M" ||
+	fail "no run time for sro_donate"
 expect_eq "kernel held" "$(metric sroscope_kernel_held_bytes)" "$(stat held_bytes)"
 
 # Histograms: buckets never decrease, +Inf equals _count.
@@ -82,4 +100,5 @@ expect_eq "without sro/stats: kernel counters down" "$(metric sroscope_kernel_st
 expect_eq "without sro/stats: no policy metric" "$(metric 'sroscope_policy_info{policy="default"}')" ""
 scope_end ex2
 emu "rec_destroy 57 1" "realm_destroy 57" "rec_destroy 58 2" "realm_destroy 58"
+echo 0 >/proc/sys/kernel/bpf_stats_enabled
 echo "ok: $lost donations not tracked by a 4-entry map, and said so"
