@@ -4,6 +4,7 @@
 #   make demo        boot the project kernel in QEMU and show it working
 #   make test        every test: host unit tests, then x86_64 and arm64 VMs
 #   make bench       benchmarks, as Markdown tables
+#   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
 #
 # Building blocks:
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
@@ -34,7 +35,7 @@ endif
 all: tools
 
 help:
-	$(Q)sed -n '2,18p' Makefile
+	$(Q)sed -n '2,19p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -67,9 +68,13 @@ include mk/bench.mk
 # Host unit tests (cmocka): trace file, histograms, formats, ndjson.
 include mk/unit.mk
 
+# libFuzzer targets: make fuzz (long), make fuzz-smoke (in make test).
+include mk/fuzz.mk
+
 # Everything, both architectures: the test command of the README and CI.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libFuzzer target: the trace-file reader (user/tracefile.c) on any
+ * bytes. It must return every intact event, then 0 or -1 with an error
+ * message, and never read out of bounds, loop or leak (ASan, UBSan).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracefile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct trace_reader *r;
+	struct sro_event e;
+	size_t n = 0;
+	void *copy;
+	int ret;
+
+	/* A copy of exactly @size bytes, so ASan sees any overread. */
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	r = trace_reader_open_mem(copy, size);
+	if (!r) {
+		free(copy);
+		return 0;
+	}
+	while ((ret = trace_reader_next(r, &e)) == 1) {
+		/* Events are at most one per 2 bytes of input. */
+		if (++n > size)
+			abort();
+		if (e.type == 0 || e.type >= SRO_EV_MAX)
+			abort();
+	}
+	if (ret == -1 && !trace_reader_error(r))
+		abort();
+	if (ret == 0 && !trace_reader_totals(r))
+		abort();
+	/* Once done, it stays done. */
+	if (trace_reader_next(r, &e) != ret)
+		abort();
+	trace_reader_close(r);
+	free(copy);
+	return 0;
+}
