@@ -93,3 +93,12 @@ kernel-patches:
 
 clean:
 	rm -rf build
+
+# The reference workloads of examples/workloads/, recorded from the
+# emulated RMM (scripts/vm/sroscope-workloads); committed, so only needed
+# when the emulator or the trace format changes.
+workloads: kernel tools
+	$(Q)scripts/vm-run.sh x86_64 'sroscope-workloads' | tr -d '\r' | \
+		awk '/^@@FILE /{f="examples/workloads/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"}'
+	$(Q)for f in examples/workloads/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
+	$(Q)ls -l examples/workloads/

@@ -101,3 +101,10 @@ tools: $(TEST_TOOLS)
 $(VMROOT)/bin/%: tests/tools/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC_USER) $(CFLAGS_USER) -o $@ $< -ljson-c
+
+# The reference workloads, for replay in the VM (examples/workloads/).
+WORKLOADS := $(patsubst examples/workloads/%,$(VMROOT)/share/workloads/%,$(wildcard examples/workloads/*.srotrace))
+tools: $(WORKLOADS)
+$(VMROOT)/share/workloads/%: examples/workloads/%
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@

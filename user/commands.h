@@ -11,5 +11,6 @@ int cmd_hist(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 
 #endif

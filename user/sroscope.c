@@ -27,6 +27,7 @@ static const struct subcommand subcommands[] = {
 	{ "leaks", cmd_leaks, "memory the realm world did not give back" },
 	{ "record", cmd_record, "keep the SRO events in a trace file" },
 	{ "export", cmd_export, "serve the RMM's memory as Prometheus metrics" },
+	{ "replay", cmd_replay, "replay a recorded trace under each policy" },
 	{ "policy", cmd_policy, "load, swap and unload allocation policies" },
 };
 

@@ -1,0 +1,42 @@
+#!/bin/sh
+# sroscope replay on the reference workloads, under the four shipped
+# policies: the replay asks what the recording asked (requests and bytes),
+# every request is served or failed, the bytes the replay saw held equal
+# the emulated RMM's ground truth, and what the recorded RMM kept or made
+# the host give up is kept and given up again. A damaged trace is refused
+# with the reader's error.
+. ./lib/sro.sh
+W=/sroscope/share/workloads
+for w in leaky smmu; do
+	J=/tmp/$w.json
+	sroscope replay "$W/$w.srotrace" -o "$J" 2>/tmp/$w.err ||
+		fail "replay of $w failed: $(cat /tmp/$w.err)"
+	kept=$(( $(nj get $J recorded.donated_bytes) - $(nj get $J recorded.reclaimed_bytes) ))
+	expect_eq "$w: four runs" "$(nj len $J runs)" 4
+	i=0
+	while [ $i -lt 4 ]; do
+		p=$(nj get $J runs.$i.policy)
+		expect_eq "$w/$p: requests as recorded" "$(nj get $J runs.$i.requests)" "$(nj get $J recorded.requests)"
+		expect_eq "$w/$p: bytes requested as recorded" "$(nj get $J runs.$i.requested_bytes)" "$(nj get $J recorded.requested_bytes)"
+		expect_eq "$w/$p: served + failed = requested" \
+			"$(( $(nj get $J runs.$i.served) + $(nj get $J runs.$i.failed) ))" "$(nj get $J runs.$i.requests)"
+		expect_eq "$w/$p: held (replay) = held (emulator)" \
+			"$(nj get $J runs.$i.held_bytes)" "$(nj get $J runs.$i.emulator_held_bytes)"
+		expect_eq "$w/$p: kept as recorded" "$(nj get $J runs.$i.held_bytes)" "$kept"
+		expect_eq "$w/$p: no emulator command failed" "$(nj get $J runs.$i.commands_failed)" 0
+		i=$((i + 1))
+	done
+done
+expect_eq "leaky: the recorded RMM kept 9 granules" "$(( $(nj get /tmp/leaky.json recorded.donated_bytes) - $(nj get /tmp/leaky.json recorded.reclaimed_bytes) ))" $((9 * GRANULE))
+expect_eq "leaky: 2 granules given up again" "$(nj get /tmp/leaky.json runs.0.given_up_bytes)" $((2 * GRANULE))
+[ "$(nj get /tmp/leaky.json runs.2.allocs.pool)" -gt 0 ] || fail "the pool run allocated nothing from the pool"
+[ "$(nj get /tmp/smmu.json runs.1.allocs.contig)" -gt 0 ] || fail "the contig run allocated nothing with alloc_contig_pages"
+
+# A damaged trace: the reader's error, nothing replayed.
+head -c 3000 "$W/churn.srotrace" >/tmp/cut.srotrace
+if sroscope replay /tmp/cut.srotrace -o /tmp/cut.json 2>/tmp/cut.err; then
+	fail "a truncated trace was replayed"
+fi
+grep -q "offset" /tmp/cut.err || fail "unclear error: $(cat /tmp/cut.err)"
+[ ! -e /tmp/cut.json ] || fail "results written for a damaged trace"
+echo "ok: $(cat /tmp/cut.err)"

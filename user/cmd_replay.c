@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * sroscope replay: what each policy would have done with a recorded
+ * request stream. The trace becomes a plan (user/replay_plan.c) that the
+ * emulated RMM replays once per policy, under the same memory condition
+ * (fresh, or fragmented by the emulator's fragmenter), while the tracer
+ * watches: requests served and failed, allocation latency per request
+ * shape, memory held idle, fragmentation afterwards, (un)delegations,
+ * memory given up and kept. The results are JSON for `sroscope report`.
+ * Runs where the emulated RMM is (the test VM).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "commands.h"
+#include "common.h"
+#include "format.h"
+#include "kstats.h"
+#include "replay.h"
+#include "replay_plan.h"
+#include "tracer.h"
+
+#define EMU_DIR		"/sys/kernel/debug/rmm_emu"
+#define SRO_DIR		"/sys/kernel/debug/sro"
+#define MAX_SAMPLES	4096	/* timeline points kept per run */
+
+static struct {
+	const char *trace;
+	const char *policies;
+	const char *output;
+	uint64_t fragment_mb;
+	uint64_t pool_bytes;
+	double speed;
+	bool dry_run;
+} env = {
+	.policies = "exact,contig,pool,adaptive",
+	.output = "replay.json",
+	.pool_bytes = 16 << 20,
+	.speed = 0,
+};
+
+static const char doc[] =
+"Replay a recorded trace (sroscope record) on the emulated RMM once per\n"
+"policy, under the same memory condition, and write what each did to a\n"
+"JSON file for `sroscope report`.\n"
+"\v"
+"Each operation of the trace replays as the emulator command that makes\n"
+"it (REC, device, SMMU, RTT, data, realm create and destroy); any other\n"
+"donating operation as a device of the same granule count, or a\n"
+"contiguous one of the same size. What the RMM did on its own is armed\n"
+"before its operation: granules kept at a realm's destroy, refused\n"
+"undelegations. The pool policy runs with a pool of --pool bytes; the\n"
+"others with none (adaptive sizes its own).\n"
+"\n"
+"EXAMPLES:\n"
+"  sroscope replay boot.srotrace\n"
+"  sroscope replay churn.srotrace -p exact,pool -F 256 -o churn.json\n"
+"  sroscope replay host.srotrace -S 10     # 10 times faster than recorded\n";
+
+enum { OPT_POOL = 0x300 };
+
+static const struct argp_option options[] = {
+	{ "policy", 'p', "LIST", 0, "Policies, comma-separated (default exact,contig,pool,adaptive)" },
+	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first (every other page kept)" },
+	{ "speed", 'S', "X", 0, "Replay X times faster than recorded (default 0: no waits)" },
+	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy (default 16M)" },
+	{ "output", 'o', "FILE", 0, "Results (default replay.json)" },
+	{ "dry-run", 'n', NULL, 0, "Print the emulator commands of the plan, run nothing" },
+	{},
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	char *end;
+
+	switch (key) {
+	case 'p':
+		env.policies = arg;
+		break;
+	case 'F':
+		if (parse_u64(arg, &env.fragment_mb) || env.fragment_mb > (1 << 20))
+			argp_error(state, "invalid size in MB '%s'", arg);
+		break;
+	case 'S':
+		env.speed = strtod(arg, &end);
+		if (*end || env.speed < 0)
+			argp_error(state, "invalid speed '%s'", arg);
+		break;
+	case OPT_POOL:
+		if (parse_size(arg, &env.pool_bytes))
+			argp_error(state, "invalid size '%s'", arg);
+		break;
+	case 'o':
+		env.output = arg;
+		break;
+	case 'n':
+		env.dry_run = true;
+		break;
+	case ARGP_KEY_ARG:
+		if (env.trace)
+			argp_error(state, "one trace file only");
+		env.trace = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!env.trace)
+			argp_error(state, "which trace? (sroscope record makes one)");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static int emu(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int emu(const char *fmt, ...)
+{
+	char cmd[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return write_file(EMU_DIR "/ctl", cmd);
+}
+
+/* The kernel's counters now; false if they cannot be read. */
+static bool kstats_now(struct kstats *k)
+{
+	char buf[64 * 1024];
+	ssize_t n, len = 0;
+	int fd = open(SRO_STATS_PATH, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	while (len < (ssize_t)sizeof(buf) &&
+	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += n;
+	close(fd);
+	return !kstats_parse(buf, len, k);
+}
+
+/* Emulator state: "realm N KEY V" lines; -1 if absent. */
+static long long emu_realm(const char *state, uint32_t realm, const char *key)
+{
+	char pat[64];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "realm %u %s ", realm, key);
+	for (p = state; (p = strstr(p, pat)); p++)
+		if (p == state || p[-1] == '\n')
+			return strtoll(p + strlen(pat), NULL, 10);
+	return -1;
+}
+
+/* Bytes the emulated RMM holds for @realm: its granules and the host's. */
+static uint64_t emu_held(const char *state, uint32_t realm)
+{
+	long long h = emu_realm(state, realm, "held");
+	long long o = emu_realm(state, realm, "host");
+
+	return ((h > 0 ? h : 0) + (o > 0 ? o : 0)) * SRO_GRANULE_SIZE;
+}
+
+static char *emu_state(void)
+{
+	static char buf[128 * 1024];
+	ssize_t n, len = 0;
+	int fd = open(EMU_DIR "/state", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	while (len < (ssize_t)sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* Free pages per order, all zones (/proc/buddyinfo). */
+static int buddyinfo(uint64_t *orders, int max)
+{
+	char line[512], *p, *end;
+	int n = 0, i;
+	FILE *f = fopen("/proc/buddyinfo", "r");
+
+	memset(orders, 0, max * sizeof(*orders));
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		p = strstr(line, "zone");
+		if (!p)
+			continue;
+		p += 4;
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')
+			p++;	/* the zone's name */
+		for (i = 0; i < max; i++) {
+			unsigned long long v = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			orders[i] += v;
+			p = end;
+		}
+		if (i > n)
+			n = i;
+	}
+	fclose(f);
+	return n;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Emulator realm ids for the plan's realms: ones not live now. */
+static int map_realms(const struct plan *p, uint32_t *map)
+{
+	const char *state = emu_state();
+	uint32_t id = 1;
+	size_t i;
+
+	if (!state)
+		return -ENOENT;
+	for (i = 0; i < p->nrealms; i++) {
+		while (id <= PLAN_MAX_REALMS && emu_realm(state, id, "live") == 1)
+			id++;
+		if (id > PLAN_MAX_REALMS)
+			return -E2BIG;
+		map[i] = id++;
+	}
+	return 0;
+}
+
+static uint32_t mapped(const struct plan *p, const uint32_t *map, uint32_t realm)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrealms; i++)
+		if (p->realms[i] == realm)
+			return map[i];
+	return 0;
+}
+
+/*
+ * `sroscope policy VERB [NAME]` in a child process: the pinned link is
+ * then the only reference, so unloading detaches at once.
+ */
+static int policy_cmd(const char *verb, const char *name)
+{
+	char *argv[] = { "sroscope", "policy", (char *)verb, (char *)name, NULL };
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EINVAL;
+}
+
+static int on_event(void *ctx, const struct sro_event *e)
+{
+	replay_account(ctx, e);
+	return 0;
+}
+
+/* One policy's run; its results into @out. */
+static int run_policy(const struct plan *p, const char *policy,
+		      struct json_object *out)
+{
+	struct replay_stats st;
+	uint32_t map[PLAN_MAX_REALMS];
+	uint64_t before[PLAN_MAX_REALMS] = {};
+	struct kstats k0, k1;
+	struct tracer *t;
+	char cmd[128], pool[32];
+	uint64_t orders[16];
+	double t0, due;
+	const char *state;
+	size_t i;
+	int err, n;
+
+	replay_stats_init(&st);
+	emu("reset_faults");
+	emu("unfragment");
+	snprintf(pool, sizeof(pool), "%llu", !strcmp(policy, "pool") ?
+		 (unsigned long long)env.pool_bytes : 0ULL);
+	if (write_file(SRO_DIR "/pool_size", "0") ||
+	    write_file(SRO_DIR "/pool_size", pool)) {
+		fprintf(stderr, "sroscope replay: cannot size the pool (no emulated RMM here?)\n");
+		return -EIO;
+	}
+	if (policy_cmd("load", policy))
+		return -EINVAL;
+	if (env.fragment_mb && emu("fragment %llu", (unsigned long long)env.fragment_mb))
+		fprintf(stderr, "sroscope replay: the fragmenter failed; fresh memory\n");
+	err = map_realms(p, map);
+	if (err) {
+		fprintf(stderr, "sroscope replay: not enough free realm ids in the emulator\n");
+		goto out;
+	}
+	/* The emulator counts per realm id for good: the run is the change. */
+	state = emu_state();
+	for (i = 0; state && i < p->nrealms; i++)
+		before[i] = emu_held(state, map[i]);
+	if (!kstats_now(&k0)) {
+		fprintf(stderr, "sroscope replay: cannot read " SRO_STATS_PATH "\n");
+		err = -EIO;
+		goto out;
+	}
+	t = tracer_start("replay");
+	if (!t) {
+		err = -EIO;
+		goto out;
+	}
+	t0 = now_ms();
+	for (i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = &p->steps[i];
+		uint32_t r = mapped(p, map, s->realm);
+
+		if (env.speed > 0) {
+			due = t0 + s->ts / 1e6 / env.speed;
+			while (now_ms() < due)
+				usleep((useconds_t)((due - now_ms()) * 1000) + 1);
+		}
+		if (s->leak)
+			emu("leak %u %u", r, s->leak);
+		if (s->refuse)
+			emu("fault undelegate_fail %u", s->refuse);
+		plan_command(s, r, cmd, sizeof(cmd));
+		if (emu("%s", cmd))
+			st.commands_failed++;
+		tracer_poll(t, 0, on_event, &st);
+		if (kstats_now(&k1))
+			replay_sample(&st, now_ms() - t0, k1.held_bytes + k1.host_bytes,
+				      k1.pool_free_bytes + k1.cached_bytes);
+	}
+	/* Every event of the run, then the state it leaves. */
+	tracer_poll(t, 100, on_event, &st);
+	tracer_stop(t);
+	st.duration_ms = now_ms() - t0;
+	kstats_now(&k1);
+	n = buddyinfo(orders, 16);
+	state = emu_state();
+	for (i = 0; state && i < p->nrealms; i++)
+		st.emu_held_bytes += emu_held(state, map[i]) - before[i];
+	replay_results(&st, out, &k0, &k1, orders, n);
+	/* Leave the emulator as found: every realm of the run destroyed. */
+	for (i = 0; i < p->nrealms; i++)
+		emu("realm_destroy %u", map[i]);
+out:
+	policy_cmd("unload", NULL);
+	write_file(SRO_DIR "/pool_size", "0");
+	emu("unfragment");
+	replay_stats_free(&st);
+	return err;
+}
+
+/* The plan as emulator commands, recorded realm ids, times in ms. */
+static void print_plan(const struct plan *p)
+{
+	char cmd[128];
+	size_t i;
+
+	printf("# %zu steps, %zu realms, %llu requests of %llu bytes recorded\n",
+	       p->nsteps, p->nrealms, (unsigned long long)p->requests,
+	       (unsigned long long)p->requested_bytes);
+	for (i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = &p->steps[i];
+
+		if (s->leak)
+			printf("%10.3f leak %u %u\n", s->ts / 1e6, s->realm, s->leak);
+		if (s->refuse)
+			printf("%10.3f fault undelegate_fail %u\n", s->ts / 1e6, s->refuse);
+		plan_command(s, s->realm, cmd, sizeof(cmd));
+		printf("%10.3f %s\n", s->ts / 1e6, cmd);
+	}
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	const struct argp_child children[] = { { &common_argp }, {} };
+	const struct argp argp = {
+		.options = options, .parser = parse_opt, .doc = doc,
+		.args_doc = "TRACE", .children = children,
+	};
+	struct json_object *top, *runs, *run;
+	char *list, *name, *save = NULL;
+	const char *err = NULL;
+	struct plan p;
+	int ret = 0;
+
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return 2;
+	if (plan_build(env.trace, &p, &err)) {
+		fprintf(stderr, "sroscope replay: %s\n", err);
+		return 1;
+	}
+	if (env.dry_run) {
+		print_plan(&p);
+		plan_free(&p);
+		return 0;
+	}
+	if (access(EMU_DIR "/ctl", W_OK)) {
+		fprintf(stderr, "sroscope replay: no emulated RMM here (" EMU_DIR
+			"): replay runs in the test VM (make vm-run)\n");
+		plan_free(&p);
+		return 1;
+	}
+	tracer_opts.emit_mask = REPLAY_EVENTS;
+	top = replay_header(&p, env.trace, env.fragment_mb, env.pool_bytes,
+			    env.speed);
+	runs = json_object_new_array();
+	list = strdup(env.policies);
+	for (name = strtok_r(list, ",", &save); name && !ret;
+	     name = strtok_r(NULL, ",", &save)) {
+		fprintf(stderr, "sroscope replay: %s: %zu steps under %s...\n",
+			env.trace, p.nsteps, name);
+		run = json_object_new_object();
+		json_object_object_add(run, "policy", json_object_new_string(name));
+		if (run_policy(&p, name, run)) {
+			json_object_put(run);
+			ret = 1;
+			break;
+		}
+		json_object_array_add(runs, run);
+	}
+	free(list);
+	json_object_object_add(top, "runs", runs);
+	if (!ret && json_object_to_file_ext(env.output, top,
+					    JSON_C_TO_STRING_PRETTY |
+					    JSON_C_TO_STRING_NOSLASHESCAPE)) {
+		fprintf(stderr, "sroscope replay: cannot write %s: %s\n",
+			env.output, json_util_get_last_err());
+		ret = 1;
+	}
+	if (!ret)
+		fprintf(stderr, "sroscope replay: results in %s (sroscope report %s)\n",
+			env.output, env.output);
+	json_object_put(top);
+	plan_free(&p);
+	return ret;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * What one replay run did, from its sro events: requests served and
+ * failed (by reason), allocation latency per request shape, bytes moved,
+ * and a timeline; written as the JSON `sroscope report` reads
+ * (docs/replay.md). Pure C and json-c: unit-tested on the host.
+ */
+#ifndef SROSCOPE_REPLAY_H
+#define SROSCOPE_REPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include <json-c/json.h>
+
+#include "kstats.h"
+#include "replay_plan.h"
+#include "sroscope.h"
+
+/* The events a replay run watches. */
+#define REPLAY_EVENTS	(1U << SRO_EV_OP_START | 1U << SRO_EV_OP_END | \
+			 1U << SRO_EV_DONATE_REQ | 1U << SRO_EV_ALLOC | \
+			 1U << SRO_EV_ALLOC_FAIL | 1U << SRO_EV_DONATE | \
+			 1U << SRO_EV_RECLAIM | 1U << SRO_EV_LEAK)
+
+/* A request shape: the operation, its first request's size, contiguity. */
+struct replay_shape {
+	uint32_t cmd;
+	uint64_t bytes;
+	bool contig;
+	uint64_t *ns;		/* allocation time of each such operation */
+	size_t n, cap;
+};
+
+struct replay_op;
+
+struct replay_stats {
+	uint64_t requests, served, failed;
+	uint64_t fail_reasons[SRO_FAIL_MAX + 1];	/* last: op failed */
+	uint64_t requested_bytes, donated_bytes, reclaimed_bytes;
+	uint64_t given_up_bytes;
+	uint64_t alloc_fails[SRO_SRC_MAX];
+	uint64_t allocs[SRO_SRC_MAX];
+	uint64_t fallbacks;
+	uint64_t commands_failed;
+	uint64_t emu_held_bytes;	/* ground truth after the run */
+	double duration_ms;
+	struct replay_shape *shapes;
+	size_t nshapes;
+	struct replay_op *ops;		/* running operations */
+	size_t nops, cap_ops;
+	/* timeline */
+	double *t_ms;
+	uint64_t *held, *idle, *fails;
+	size_t nsamples, cap_samples;
+};
+
+void replay_stats_init(struct replay_stats *st);
+void replay_stats_free(struct replay_stats *st);
+/* Account one event of the run. */
+void replay_account(struct replay_stats *st, const struct sro_event *e);
+/* A timeline point: bytes held by the RMM, bytes idle (pool + cache). */
+void replay_sample(struct replay_stats *st, double t_ms, uint64_t held,
+		   uint64_t idle);
+/* Nearest-rank quantile of @n sorted values. */
+uint64_t replay_quantile(const uint64_t *sorted, size_t n, double q);
+/*
+ * The run's results into @out: @k0/@k1 the kernel's counters before and
+ * after, @orders/@norders free pages per order afterwards.
+ */
+void replay_results(struct replay_stats *st, struct json_object *out,
+		    const struct kstats *k0, const struct kstats *k1,
+		    const uint64_t *orders, int norders);
+/* The results file's header: what was replayed and how. */
+struct json_object *replay_header(const struct plan *p, const char *trace,
+				  uint64_t fragment_mb, uint64_t pool_bytes,
+				  double speed);
+
+#endif
