@@ -30,7 +30,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test test demo bench bench-deps kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test test demo whatif workloads bench bench-deps kernel-patches tools clean help
 
 all: tools
 
@@ -102,3 +102,20 @@ workloads: kernel tools
 		awk '/^@@FILE /{f="examples/workloads/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"}'
 	$(Q)for f in examples/workloads/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
 	$(Q)ls -l examples/workloads/
+
+# What-if: every reference workload replayed under the four shipped
+# policies in the VM (FRAGMENT_MB=N fragments memory first, WHATIF_MEM
+# sizes the VM), then the report on this host: build/whatif/report.html.
+FRAGMENT_MB ?= 0
+WHATIF_MEM ?= 2G
+WHATIF_WORKLOADS ?= boot churn smmu huge leaky
+whatif: kernel tools
+	$(Q)rm -rf build/whatif && mkdir -p build/whatif
+	$(Q)VM_MEM=$(WHATIF_MEM) VM_TIMEOUT=1800 scripts/vm-run.sh x86_64 \
+		'FRAGMENT_MB=$(FRAGMENT_MB) WHATIF_WORKLOADS="$(WHATIF_WORKLOADS)" sroscope-whatif' | \
+		tr -d '\r' | grep -v '^policy ' | \
+		awk '/^@@FILE /{f="build/whatif/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print}'
+	$(Q)for f in build/whatif/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
+	$(Q)build/x86_64/vmroot/bin/sroscope report build/whatif/*.json \
+		--html build/whatif/report.html >/dev/null
+	$(Q)echo "report: build/whatif/report.html"

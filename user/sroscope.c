@@ -28,6 +28,7 @@ static const struct subcommand subcommands[] = {
 	{ "record", cmd_record, "keep the SRO events in a trace file" },
 	{ "export", cmd_export, "serve the RMM's memory as Prometheus metrics" },
 	{ "replay", cmd_replay, "replay a recorded trace under each policy" },
+	{ "report", cmd_report, "compare the policies of replay results" },
 	{ "policy", cmd_policy, "load, swap and unload allocation policies" },
 };
 

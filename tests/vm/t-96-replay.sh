@@ -32,6 +32,28 @@ expect_eq "leaky: 2 granules given up again" "$(nj get /tmp/leaky.json runs.0.gi
 [ "$(nj get /tmp/leaky.json runs.2.allocs.pool)" -gt 0 ] || fail "the pool run allocated nothing from the pool"
 [ "$(nj get /tmp/smmu.json runs.1.allocs.contig)" -gt 0 ] || fail "the contig run allocated nothing with alloc_contig_pages"
 
+# The report: the same numbers, a verdict, and a page that needs nothing
+# from the network.
+sroscope report /tmp/leaky.json /tmp/smmu.json --json --html /tmp/r.html >/tmp/r.json ||
+	fail "report failed"
+for k in 0 1; do
+	R=/tmp/$( [ $k = 0 ] && echo leaky || echo smmu ).json
+	[ -n "$(nj get /tmp/r.json $k.verdict)" ] || fail "no verdict for workload $k"
+	i=0
+	while [ $i -lt 4 ]; do
+		expect_eq "report $k/$i: served + failed = requests" \
+			"$(( $(nj get /tmp/r.json $k.runs.$i.served) + $(nj get /tmp/r.json $k.runs.$i.failed) ))" \
+			"$(nj get /tmp/r.json $k.runs.$i.requests)"
+		expect_eq "report $k/$i: held at the end = the emulator's" \
+			"$(nj get /tmp/r.json $k.runs.$i.held_end_bytes)" "$(nj get $R runs.$i.emulator_held_bytes)"
+		i=$((i + 1))
+	done
+done
+expect_eq "report: charts" "$(grep -c '<svg' /tmp/r.html)" 10
+expect_eq "report: nothing fetched or run" "$(grep -ci '<script\|src=\|href="http\|url(' /tmp/r.html)" 0
+out=$(sroscope report "$W/leaky.srotrace" 2>&1) && fail "a trace taken for results"
+echo "$out" | grep -q "leaky.srotrace" || fail "unclear error: $out"
+
 # A damaged trace: the reader's error, nothing replayed.
 head -c 3000 "$W/churn.srotrace" >/tmp/cut.srotrace
 if sroscope replay /tmp/cut.srotrace -o /tmp/cut.json 2>/tmp/cut.err; then
