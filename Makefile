@@ -5,6 +5,7 @@
 #   make test        every test: host unit tests, then x86_64 and arm64 VMs
 #   make bench       benchmarks, as Markdown tables
 #   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
+#   make whatif      replay the reference workloads under each policy: report
 #
 # Building blocks:
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
@@ -35,7 +36,7 @@ endif
 all: tools
 
 help:
-	$(Q)sed -n '2,19p' Makefile
+	$(Q)sed -n '2,20p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -106,11 +107,17 @@ workloads: kernel tools
 # What-if: every reference workload replayed under the four shipped
 # policies in the VM (FRAGMENT_MB=N fragments memory first, WHATIF_MEM
 # sizes the VM), then the report on this host: build/whatif/report.html.
+# TRACES="a.srotrace ..." replays those (a real host's) instead.
 FRAGMENT_MB ?= 0
 WHATIF_MEM ?= 2G
+ifneq ($(TRACES),)
+WHATIF_WORKLOADS := $(basename $(notdir $(TRACES)))
+else
 WHATIF_WORKLOADS ?= boot churn smmu huge leaky
+endif
 whatif: kernel tools
 	$(Q)rm -rf build/whatif && mkdir -p build/whatif
+	$(Q)$(if $(TRACES),cp $(TRACES) build/x86_64/vmroot/share/workloads/)
 	$(Q)VM_MEM=$(WHATIF_MEM) VM_TIMEOUT=1800 scripts/vm-run.sh x86_64 \
 		'FRAGMENT_MB=$(FRAGMENT_MB) WHATIF_WORKLOADS="$(WHATIF_WORKLOADS)" sroscope-whatif' | \
 		tr -d '\r' | grep -v '^policy ' | \

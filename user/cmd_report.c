@@ -391,8 +391,8 @@ static void chart_shapes(FILE *f, const struct workload *w)
 }
 
 static const char css[] =
-	"body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;"
+	"body{font-family:sans-serif;margin:2em;max-width:1150px;color:#222}"
+	"table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;"
 	"padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f3f3f3}td:first-child,"
 	"th:first-child{text-align:left}.verdict{font-size:1.1em;background:#eef6ee;"
 	"padding:6px 10px;border-left:4px solid #2ca02c}h2{margin-top:2em}";
