@@ -40,6 +40,7 @@ static struct {
 	uint64_t pool_bytes;
 	double speed;
 	bool dry_run;
+	bool pool_delegated;
 } env = {
 	.policies = "exact,contig,pool,adaptive",
 	.output = "replay.json",
@@ -65,13 +66,15 @@ static const char doc[] =
 "  sroscope replay churn.srotrace -p exact,pool -F 256 -o churn.json\n"
 "  sroscope replay host.srotrace -S 10     # 10 times faster than recorded\n";
 
-enum { OPT_POOL = 0x300 };
+enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED };
 
 static const struct argp_option options[] = {
 	{ "policy", 'p', "LIST", 0, "Policies, comma-separated (default exact,contig,pool,adaptive)" },
 	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first (every other page kept)" },
 	{ "speed", 'S', "X", 0, "Replay X times faster than recorded (default 0: no waits)" },
 	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy (default 16M)" },
+	{ "pool-delegated", OPT_POOL_DELEGATED, NULL, 0,
+	  "Delegate the pool up front (saves delegations per request)" },
 	{ "output", 'o', "FILE", 0, "Results (default replay.json)" },
 	{ "dry-run", 'n', NULL, 0, "Print the emulator commands of the plan, run nothing" },
 	{},
@@ -93,6 +96,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		env.speed = strtod(arg, &end);
 		if (*end || env.speed < 0)
 			argp_error(state, "invalid speed '%s'", arg);
+		break;
+	case OPT_POOL_DELEGATED:
+		env.pool_delegated = true;
 		break;
 	case OPT_POOL:
 		if (parse_size(arg, &env.pool_bytes))
@@ -318,7 +324,9 @@ static int run_policy(const struct plan *p, const char *policy,
 	emu("unfragment");
 	snprintf(pool, sizeof(pool), "%llu", !strcmp(policy, "pool") ?
 		 (unsigned long long)env.pool_bytes : 0ULL);
+	/* The pool's mode can change only while it is empty. */
 	if (write_file(SRO_DIR "/pool_size", "0") ||
+	    write_file(SRO_DIR "/pool_delegated", env.pool_delegated ? "1" : "0") ||
 	    write_file(SRO_DIR "/pool_size", pool)) {
 		fprintf(stderr, "sroscope replay: cannot size the pool (no emulated RMM here?)\n");
 		return -EIO;
@@ -443,6 +451,8 @@ int cmd_replay(int argc, char **argv)
 	tracer_opts.emit_mask = REPLAY_EVENTS;
 	top = replay_header(&p, env.trace, env.fragment_mb, env.pool_bytes,
 			    env.speed);
+	json_object_object_add(json_object_object_get(top, "condition"),
+			       "pool_delegated", json_object_new_boolean(env.pool_delegated));
 	runs = json_object_new_array();
 	list = strdup(env.policies);
 	for (name = strtok_r(list, ",", &save); name && !ret;

@@ -235,9 +235,11 @@ static void print_text(const struct workload *w)
 	char p50[16], p99[16], max[16], idle[16], held[16], gu[16];
 	int i;
 
-	printf("\n%s (fragmented %llu MB, pool %llu MiB for the pool policy)\n", w->trace,
+	printf("\n%s (fragmented %llu MB, pool %llu MiB for the pool policy%s)\n", w->trace,
 	       (unsigned long long)u64(w->top, "condition.fragment_mb"),
-	       (unsigned long long)(u64(w->top, "condition.pool_bytes") >> 20));
+	       (unsigned long long)(u64(w->top, "condition.pool_bytes") >> 20),
+	       json_object_get_boolean(get(w->top, "condition.pool_delegated")) ?
+	       ", delegated up front" : "");
 	printf("%-10s %8s %7s %7s %10s %10s %10s %10s %10s %9s %6s %9s\n", "POLICY",
 	       "REQUESTS", "SERVED", "FAILED", "P50", "P99", "MAX", "IDLE", "HELD_END",
 	       "GIVEN_UP", "MAXORD", "DELEGATES");
@@ -390,6 +392,22 @@ static void chart_shapes(FILE *f, const struct workload *w)
 		      labels, v, g, n, svg_fmt_ns, 1);
 }
 
+/* "nomem 3, too_large 1", or nothing. */
+static void reasons(FILE *f, const struct run *r)
+{
+	struct json_object *o = get(r->o, "failed_by_reason");
+	bool first = true;
+
+	if (!o)
+		return;
+	json_object_object_foreach(o, k, v) {
+		fprintf(f, "%s", first ? "" : ", ");
+		html_escape(f, k);
+		fprintf(f, " %llu", (unsigned long long)json_object_get_uint64(v));
+		first = false;
+	}
+}
+
 static const char css[] =
 	"body{font-family:sans-serif;margin:2em;max-width:1150px;color:#222}"
 	"table{border-collapse:collapse;margin:1em 0;font-size:13px}td,th{border:1px solid #ccc;"
@@ -424,13 +442,15 @@ static int write_html(const char *path, const struct workload *w, int n)
 	for (k = 0; k < n; k++) {
 		fputs("<h2>", f);
 		html_escape(f, w[k].trace);
-		fprintf(f, "</h2>\n<p>Fragmented: %llu MB; pool for the pool policy: %llu MiB.</p>\n"
+		fprintf(f, "</h2>\n<p>Fragmented: %llu MB; pool for the pool policy: %llu MiB%s.</p>\n"
 			   "<p class=\"verdict\">Verdict: ",
 			(unsigned long long)u64(w[k].top, "condition.fragment_mb"),
-			(unsigned long long)(u64(w[k].top, "condition.pool_bytes") >> 20));
+			(unsigned long long)(u64(w[k].top, "condition.pool_bytes") >> 20),
+			json_object_get_boolean(get(w[k].top, "condition.pool_delegated")) ?
+			", delegated up front" : "");
 		html_escape(f, w[k].verdict >= 0 ? w[k].why : "no run to judge");
 		fputs("</p>\n<table><tr><th>policy</th><th>requests</th><th>served</th>"
-		      "<th>failed</th><th>p50</th><th>p99</th><th>max</th><th>idle</th>"
+		      "<th>failed</th><th>why failed</th><th>p50</th><th>p99</th><th>max</th><th>idle</th>"
 		      "<th>held at end</th><th>given up</th><th>largest free order</th>"
 		      "<th>delegate calls</th><th>undelegate calls</th></tr>\n", f);
 		for (i = 0; i < w[k].nruns; i++) {
@@ -444,11 +464,14 @@ static int write_html(const char *path, const struct workload *w, int n)
 			svg_fmt_bytes(gu, sizeof(gu), r->given_up);
 			fprintf(f, "<tr><td style=\"color:%s\"><b>", svg_color(i));
 			html_escape(f, r->policy);
-			fprintf(f, "</b></td><td>%llu</td><td>%llu</td><td>%llu</td><td>%s</td>"
+			fprintf(f, "</b></td><td>%llu</td><td>%llu</td><td>%llu</td><td>",
+				(unsigned long long)r->requests, (unsigned long long)r->served,
+				(unsigned long long)r->failed);
+			reasons(f, r);
+			fprintf(f, "</td><td>%s</td>"
 				   "<td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 				   "<td>%d</td><td>%llu</td><td>%llu</td></tr>\n",
-				(unsigned long long)r->requests, (unsigned long long)r->served,
-				(unsigned long long)r->failed, p50, p99, max, idle, held, gu,
+				p50, p99, max, idle, held, gu,
 				r->largest_order, (unsigned long long)r->delegates,
 				(unsigned long long)r->undelegates);
 		}
