@@ -15,6 +15,8 @@
 #define C_PDEV_DESTROY		CMD(0x178)
 #define C_SMMU_ACTIVATE		CMD(0x190)
 #define C_SMMU_DEACTIVATE	CMD(0x191)
+#define C_ST_L2_CREATE		CMD(0x192)
+#define C_ST_L2_DESTROY		CMD(0x193)
 
 static const char *const kind_names[PLAN_KIND_MAX] = {
 	[PLAN_REALM_CREATE] = "realm_create",
@@ -28,6 +30,8 @@ static const char *const kind_names[PLAN_KIND_MAX] = {
 	[PLAN_SMMU_DEACTIVATE] = "smmu_deactivate",
 	[PLAN_RTT_CREATE] = "rtt_create",
 	[PLAN_DATA_MAP] = "data_map",
+	[PLAN_ST_L2_CREATE] = "smmu_st_l2_create",
+	[PLAN_ST_L2_DESTROY] = "smmu_st_l2_destroy",
 };
 
 const char *plan_kind_name(unsigned int kind)
@@ -311,6 +315,12 @@ static int end_op(struct builder *b, struct open_op *o)
 		break;
 	case C_SMMU_DEACTIVATE:
 		kind = PLAN_SMMU_DEACTIVATE;
+		break;
+	case C_ST_L2_CREATE:
+		kind = PLAN_ST_L2_CREATE;
+		break;
+	case C_ST_L2_DESTROY:
+		kind = PLAN_ST_L2_DESTROY;
 		break;
 	case C_SMMU_ACTIVATE:
 		/* The emulator's argument: SID bits; the table is 2^bits / 8. */
