@@ -27,7 +27,7 @@ $(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c $(SCRAPE_MODS) $(wildcard u
 		-o $@ tests/bench/scrape_cost.c $(SCRAPE_MODS) $(LIBBPF_A) -ljson-c -lcap -lelf -lz -lm
 
 bench-deps:
-	$(Q)scripts/install-deps.sh bpftrace
+	$(Q)scripts/install-deps.sh bpftrace wrk
 
 bench: bench-deps
 	$(Q)$(MAKE) --no-print-directory kernel tools ARCH=x86_64
@@ -36,7 +36,7 @@ bench: bench-deps
 	$(Q)echo
 	$(Q)$(BENCH_HOST)/scrape_cost
 	$(Q)rm -rf $(BENCH_ROOT) && cp -a build/x86_64/vmroot $(BENCH_ROOT)
-	$(Q)cp "$$(command -v bpftrace)" $(BENCH_ROOT)/bin/
+	$(Q)cp "$$(command -v bpftrace)" "$$(command -v wrk)" $(BENCH_ROOT)/bin/
 	$(Q)cp tests/bench/*.bt $(BENCH_ROOT)/lib/sroscope/
 	$(Q)VM_OVERLAY=$(BENCH_ROOT) VM_MEM=3G VM_TIMEOUT=2400 \
 		scripts/vm-run.sh x86_64 'sroscope-bench'
