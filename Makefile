@@ -6,6 +6,7 @@
 #   make bench       benchmarks, as Markdown tables
 #   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
 #   make whatif      replay the reference workloads under each policy: report
+#   make stress      10^7 operations with faults on the sanitizer kernel
 #
 # Building blocks:
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
@@ -31,19 +32,21 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test test demo whatif workloads bench bench-deps kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,20p' Makefile
+	$(Q)sed -n '2,21p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
 	$(Q)scripts/install-deps.sh
 
+# DEBUG=1: the sanitizer kernel (KASAN, kmemleak, lockdep, fault injection).
+DEBUG ?= 0
 kernel: deps
-	$(Q)scripts/kernel-build.sh $(ARCH) >/dev/null
+	$(Q)DEBUG=$(DEBUG) scripts/kernel-build.sh $(ARCH) >/dev/null
 
 include mk/tools.mk
 
@@ -77,12 +80,24 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)tests/host/t-dashboards.sh
+	$(Q)tests/host/t-kconfig.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=arm64
+
+# Stress on the sanitizer kernel (x86_64): STRESS_OPS emulator operations
+# from every CPU with every fault mode and failing allocations, policies
+# swapped, tracer and exporter running; then every granule accounted.
+# make stress runs 10^7 (STRESS_OPS=20000 for a short run).
+STRESS_OPS ?= 10000000
+stress:
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64 DEBUG=1
+	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
+	$(Q)VM_DEBUG=1 VM_MEM=3G VM_TIMEOUT=$$((1800 + $(STRESS_OPS) / 500)) \
+		scripts/vm-run.sh x86_64 'STRESS_OPS=$(STRESS_OPS) sh tests/vm/scenarios/stress.sh'
 
 # sroscope export in the VM, scraped by a Prometheus server on this host.
 prometheus-test: kernel tools

@@ -10,7 +10,8 @@
 #   linux/          git tree: tag sroscope-base = pristine, branch sroscope
 #   build-ARCH/     out-of-tree build (O=)
 # KSRC=DIR builds a developer's own tree as it is, without applying the
-# series. V=1 shows the commands.
+# series. DEBUG=1 builds the sanitizer kernel (kernel/config/debug.config)
+# in build-ARCH-debug/. V=1 shows the commands.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -85,9 +86,13 @@ else
 	BUILD=$CACHE/build-$ARCH
 	tree_id="series:$(series_hash)"
 fi
+FRAGS="$REPO/kernel/config/common.config $REPO/kernel/config/$ARCH.config"
+if [ "${DEBUG:-0}" = 1 ]; then
+	BUILD=$BUILD-debug
+	FRAGS="$FRAGS $REPO/kernel/config/debug.config"
+fi
 mkdir -p "$BUILD"
 
-FRAGS="$REPO/kernel/config/common.config $REPO/kernel/config/$ARCH.config"
 inputs=$(printf '%s\n' "$tree_id" | cat - $FRAGS | sha256sum | cut -c1-16)
 
 # Nothing changed since the last build of the series: done in a second.

@@ -13,7 +13,8 @@
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (600 s),
 # VM_APPEND (extra kernel arguments), VM_OVERLAY (dir copied to /sroscope),
 # VM_CONSOLE=1 (show the kernel console live instead of logging it),
-# VM_HOSTFWD (QEMU user-network forwards, e.g.
+# VM_DEBUG=1 (boot the sanitizer kernel), VM_HOSTFWD (QEMU user-network
+# forwards, e.g.
 # "tcp:127.0.0.1:19435-:9435": the guest is 10.0.2.15 on eth0).
 set -eu
 
@@ -49,6 +50,8 @@ arm64)
 	;;
 *) die "unknown ARCH '$ARCH'" ;;
 esac
+# VM_DEBUG=1: the sanitizer kernel (make kernel DEBUG=1).
+[ "${VM_DEBUG:-0}" = 1 ] && IMAGE=$(echo "$IMAGE" | sed "s|/build-$ARCH/|/build-$ARCH-debug/|")
 [ -n "${KIMAGE:-}" ] && IMAGE=$KIMAGE
 [ -f "$IMAGE" ] || die "no kernel at $IMAGE: run 'make kernel ARCH=$ARCH' first"
 

@@ -1,0 +1,117 @@
+#!/bin/sh
+# Stress (make stress; a short run in make test), on the sanitizer kernel:
+# emustress drives the emulated RMM from every CPU at random with every
+# fault mode, its page and slab allocations failing at random (fault
+# injection), while policies are swapped continually and sroscope leaks
+# and sroscope export watch. At the end: every granule balances against
+# the emulator's ground truth (held by the RMM only where it kept or was
+# given memory for good), the provider saw no double free or bad reclaim,
+# sroscope's books equal the emulator's, kmemleak finds nothing of ours,
+# and the kernel log has no KASAN, lockdep or BUG report.
+#
+#   STRESS_OPS (default 20000), FAIL_PROB percent (default 1), STRESS_SEED
+cd "$(dirname "$0")/.." || exit 1
+. ./lib/sro.sh
+OPS=${STRESS_OPS:-20000}
+PROB=${FAIL_PROB:-1}
+SEED=${STRESS_SEED:-$(date +%s)}
+FI=/sys/kernel/debug
+
+[ -e $FI/kmemleak ] || fail "not the sanitizer kernel (no kmemleak): boot with VM_DEBUG=1"
+dmesg -c >/dev/null
+pool_setup $((16 << 20)) $((4 << 20))
+policy load exact
+base_leaked=$(stat leaked_bytes)
+base_double=$(stat double_frees)
+base_bad=$(stat bad_reclaims)
+
+# Page and slab allocations of the marked tasks (emustress) fail at random.
+for f in fail_page_alloc failslab; do
+	echo Y >$FI/$f/task-filter
+	echo "$PROB" >$FI/$f/probability
+	echo 1 >$FI/$f/interval
+	echo -1 >$FI/$f/times
+	echo 0 >$FI/$f/verbose
+	echo N >$FI/$f/ignore-gfp-wait
+done
+echo N >$FI/fail_page_alloc/ignore-gfp-highmem
+echo 0 >$FI/fail_page_alloc/min-order
+
+scope lk leaks --json -a 0 --max-donations 1048576
+sroscope export --max-donations 1048576 >/tmp/ex.out 2>/tmp/ex.err &
+EXPORT=$!
+rm -f /tmp/stop
+(
+	n=0
+	while [ ! -f /tmp/stop ]; do
+		sroscope policy cycle exact,contig,pool,adaptive -n 20 >/dev/null 2>&1 || exit 1
+		n=$((n + 20))
+	done
+	echo "$n" >/tmp/swaps
+) &
+SWAPPER=$!
+
+start=$(date +%s)
+FAIL=1 emustress "$OPS" "$(nproc)" "$SEED" >/tmp/stress.out || fail "emustress: $(cat /tmp/stress.out)"
+secs=$(( $(date +%s) - start ))
+echo "emustress ($secs s, seed $SEED):"
+sed 's/^/  /' /tmp/stress.out
+touch /tmp/stop
+wait $SWAPPER || fail "policy swaps failed"
+for f in fail_page_alloc failslab; do
+	echo 0 >$FI/$f/probability
+done
+policy unload
+wget -q -O /tmp/metrics http://127.0.0.1:9435/metrics || fail "the exporter stopped answering"
+kill -TERM $EXPORT
+wait $EXPORT || fail "sroscope export exited badly: $(cat /tmp/ex.err)"
+scope_end lk
+
+# Ground truth, realm by realm: once destroyed, a realm's RMM holds only
+# what it kept for good (leak) or was given one way.
+held=0
+realms=0
+for r in $(awk '$1 == "realm" && $3 == "live" { print $2 }' "$EMU/state"); do
+	realms=$((realms + 1))
+	h=$(truth held "$r")
+	if [ "$(truth live "$r")" = 0 ]; then
+		want=$(( $(truth leaked "$r") + $(truth one_way "$r") ))
+		[ "$h" = "$want" ] ||
+			fail "realm $r: the RMM holds $h granules, kept for good $want"
+		[ "$(truth host "$r")" = 0 ] ||
+			fail "realm $r: $(truth host "$r") host granules not back"
+	fi
+	held=$((held + h + $(truth host "$r")))
+done
+if [ "$(( $(stat held_bytes) + $(stat host_bytes) ))" != "$((held * GRANULE))" ]; then
+	grep -vE "^realm |^source " "$SRO_STATS" | sed 's/^/  sro\/stats: /'
+	grep -vE "^realm " "$EMU/state" | sed 's/^/  emulator: /'
+fi
+expect_eq "kernel held = emulator held (bytes)" "$(( $(stat held_bytes) + $(stat host_bytes) ))" "$((held * GRANULE))"
+expect_eq "double frees" "$(( $(stat double_frees) - base_double ))" 0
+expect_eq "bad reclaims" "$(( $(stat bad_reclaims) - base_bad ))" 0
+expect_eq "emulator protocol errors" "$(truth protocol_errors)" 0
+expect_eq "sroscope leaks reliable" "$(nj get /tmp/lk.out reliable)" true
+expect_eq "sroscope leaks: given up = kernel" "$(nj get /tmp/lk.out given_up_bytes)" \
+	"$(( $(stat leaked_bytes) - base_leaked ))"
+unret=$(awk -F' ' '$1 ~ /^sroscope_realm_unreturned_bytes\{/ { n += $2 } END { print n + 0 }' /tmp/metrics)
+expect_eq "exporter: scrape errors" "$(awk '$1 == "sroscope_exporter_scrape_errors_total" { print $2 }' /tmp/metrics)" 0
+expect_eq "sroscope leaks = exporter (unreturned bytes)" "$(nj get /tmp/lk.out unreturned_bytes)" "$unret"
+
+# kmemleak: nothing allocated by the SRO code left unreferenced.
+echo scan >$FI/kmemleak
+sleep 1
+echo scan >$FI/kmemleak
+if grep -qE "sro_|rmi_|emu_|rmm" $FI/kmemleak; then
+	grep -B2 -A20 -E "sro_|rmi_|emu_|rmm" $FI/kmemleak | head -60
+	fail "kmemleak: unreferenced objects from the SRO code"
+fi
+if dmesg | grep -qE "KASAN|BUG:|WARNING:|possible circular locking|inconsistent lock state|Oops"; then
+	dmesg | grep -B5 -A30 -E "KASAN|BUG:|WARNING:|circular locking|inconsistent lock|Oops" | head -80
+	fail "the kernel reported a bug"
+fi
+echo "stress: $(awk '$1 == "ops" { print $2 }' /tmp/stress.out) operations on $(nproc) CPUs in $secs s (seed $SEED), $(awk '$1 == "failed" { print $2 }' /tmp/stress.out) refused," \
+	"faults armed: $(awk '$1 ~ /^fault_/ { printf "%s %s ", substr($1, 7), $2 }' /tmp/stress.out)," \
+	"$(cat /tmp/swaps) policy swaps," \
+	"$(awk '$1 == "realm" && $3 == "donated" { n += $4 } END { print n }' "$EMU/state") granules donated over $realms realm ids, all accounted;" \
+	"allocations failing at $PROB%; KASAN, lockdep, kmemleak clean"
