@@ -137,6 +137,20 @@ static int write_file(const char *path, const char *text)
 	return n < 0 ? -errno : 0;
 }
 
+/* A 0/1 debugfs knob; -1 if it cannot be read. */
+static int read_flag(const char *path)
+{
+	char v[8] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, v, sizeof(v) - 1);
+	close(fd);
+	return n > 0 ? atoi(v) != 0 : -1;
+}
+
 static int emu(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int emu(const char *fmt, ...)
 {
@@ -324,11 +338,20 @@ static int run_policy(const struct plan *p, const char *policy,
 	emu("unfragment");
 	snprintf(pool, sizeof(pool), "%llu", !strcmp(policy, "pool") ?
 		 (unsigned long long)env.pool_bytes : 0ULL);
-	/* The pool's mode can change only while it is empty. */
-	if (write_file(SRO_DIR "/pool_size", "0") ||
-	    write_file(SRO_DIR "/pool_delegated", env.pool_delegated ? "1" : "0") ||
-	    write_file(SRO_DIR "/pool_size", pool)) {
+	if (write_file(SRO_DIR "/pool_size", "0")) {
 		fprintf(stderr, "sroscope replay: cannot size the pool (no emulated RMM here?)\n");
+		return -EIO;
+	}
+	/*
+	 * The pool's mode can change only while it is empty, and blocks an
+	 * RMM kept for good keep their chunk: say so, and go on as it is.
+	 */
+	if (read_flag(SRO_DIR "/pool_delegated") != env.pool_delegated &&
+	    write_file(SRO_DIR "/pool_delegated", env.pool_delegated ? "1" : "0"))
+		fprintf(stderr, "sroscope replay: the pool still has blocks in use: "
+			"its delegation mode stays as it is\n");
+	if (write_file(SRO_DIR "/pool_size", pool)) {
+		fprintf(stderr, "sroscope replay: cannot size the pool to %s bytes\n", pool);
 		return -EIO;
 	}
 	if (policy_cmd("load", policy))
@@ -386,6 +409,8 @@ static int run_policy(const struct plan *p, const char *policy,
 	for (i = 0; state && i < p->nrealms; i++)
 		st.emu_held_bytes += emu_held(state, map[i]) - before[i];
 	replay_results(&st, out, &k0, &k1, orders, n);
+	json_object_object_add(out, "pool_delegated",
+			       json_object_new_boolean(read_flag(SRO_DIR "/pool_delegated") == 1));
 	/* Leave the emulator as found: every realm of the run destroyed. */
 	for (i = 0; i < p->nrealms; i++)
 		emu("realm_destroy %u", map[i]);
