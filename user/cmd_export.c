@@ -140,8 +140,9 @@ static void read_prog_stats(struct exporter *x)
 }
 
 /* The whole /metrics body, malloc'ed; NULL when the maps cannot be read. */
-static char *collect(struct exporter *x, size_t *len)
+static char *collect(void *ctx, size_t *len)
 {
+	struct exporter *x = ctx;
 	struct timespec t0, t1;
 	struct snapshot snap;
 	struct kstats ks;
@@ -173,12 +174,6 @@ static char *collect(struct exporter *x, size_t *len)
 					(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	x->health.scrapes++;
 	return body;
-}
-
-/* The /metrics body for libmicrohttpd's thread. */
-static char *collect_cb(void *ctx, size_t *len)
-{
-	return collect(ctx, len);
 }
 
 int cmd_export(int argc, char **argv)
@@ -233,7 +228,7 @@ int cmd_export(int argc, char **argv)
 		tracer_stop(x.tracer);
 		return 1;
 	}
-	d = httpd_start(fd, 30, collect_cb, &x);
+	d = httpd_start(fd, 30, collect, &x);
 	if (!d) {
 		fprintf(stderr, "sroscope export: cannot start the HTTP server: %s\n",
 			strerror(errno));
