@@ -4,9 +4,9 @@
  * as books in maps that user space reads whenever it likes:
  *
  *   outstanding  every donation the realm world still holds, by address
- *   realms       bytes donated/reclaimed per realm and source, requests,
- *                failures, leaks, and what a destroyed realm kept
- *   sources      allocations, failures, fallbacks and frees per source
+ *   realms       bytes and blocks donated/reclaimed per realm and source,
+ *                allocation failures, leaks, and what a destroyed realm kept
+ *   sources      allocations, failures and fallbacks per source
  *   hists        log2 histograms: request size, order, op duration,
  *                allocation latency and donation lifetime per source
  *   losses       what could not be recorded, per CPU: never silent

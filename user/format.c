@@ -41,7 +41,7 @@ static const char *const free_names[SRO_FREE_MAX] = {
 
 static const char *const fail_names[SRO_FAIL_MAX] = {
 	"too_large", "nomem", "delegate", "bad_request", "bad_reclaim",
-	"double_free", "rmm_error",
+	"double_free", "rmm_error", "abandoned",
 };
 
 /* As include/trace/events/sro.h shows them. */

@@ -362,16 +362,16 @@ static void kernel_metrics(FILE *f, const struct kstats *k, uint64_t now)
 		prom_family(f, "sroscope_pool_free_bytes", "gauge",
 			    "Bytes free in the SRO pool.");
 		prom_u64(f, "sroscope_pool_free_bytes", NULL, 0, k->pool_free_bytes);
-		prom_family(f, "sroscope_pool_largest_free_bytes", "gauge",
-			    "The largest block the SRO pool can carve now.");
-		prom_u64(f, "sroscope_pool_largest_free_bytes", NULL, 0,
+		prom_family(f, "sroscope_pool_chunk_bytes", "gauge",
+			    "The SRO pool's chunk size: the largest block it can serve.");
+		prom_u64(f, "sroscope_pool_chunk_bytes", NULL, 0,
 			 k->pool_chunk_bytes);
 	}
 	prom_scalar(f, "sroscope_kernel_held_bytes", "gauge",
 		    "Bytes the RMM holds by the kernel's own books, since boot (includes donations before sroscope started).",
 		    k->held_bytes);
 	prom_scalar(f, "sroscope_kernel_cached_bytes", "gauge",
-		    "Bytes delegated and kept by the kernel for reuse, not held by the RMM.",
+		    "Bytes offered to the RMM, not consumed, and kept by running operations for their next request (freed when the operation ends).",
 		    k->cached_bytes);
 	prom_scalar(f, "sroscope_kernel_given_up_bytes_total", "counter",
 		    "Bytes given up for good since boot (undelegate refused), by the kernel's books.",
@@ -382,6 +382,12 @@ static void kernel_metrics(FILE *f, const struct kstats *k, uint64_t now)
 	prom_scalar(f, "sroscope_kernel_ops_failed_total", "counter",
 		    "SRO operations that failed since boot.",
 		    k->ops_failed);
+	prom_scalar(f, "sroscope_kernel_ops_abandoned_total", "counter",
+		    "SRO operations the host gave up mid-way since boot (a request it could neither serve nor cancel): the RMM keeps what it was given.",
+		    k->ops_abandoned);
+	prom_scalar(f, "sroscope_kernel_donate_retries_total", "counter",
+		    "Donation requests tried again since boot because the RMM could not cancel them.",
+		    k->donate_retries);
 	prom_scalar(f, "sroscope_kernel_delegate_calls_total", "counter",
 		    "RMI granule delegate calls since boot.",
 		    k->delegate_calls);

@@ -131,7 +131,7 @@ static void test_names(void **state)
 	};
 	static const char *const fails[] = {
 		"too_large", "nomem", "delegate", "bad_request",
-		"bad_reclaim", "double_free", "rmm_error",
+		"bad_reclaim", "double_free", "rmm_error", "abandoned",
 	};
 	unsigned int i;
 

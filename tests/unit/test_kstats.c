@@ -20,6 +20,8 @@ static const char sample[] =
 	"source pool out_bytes 2097152\n"
 	"ops 7\n"
 	"ops_cancelled 1\n"
+	"ops_abandoned 3\n"
+	"donate_retries 17\n"
 	"ops_failed 2\n"
 	"held_bytes 155648\n"
 	"donated_bytes 229376\n"
@@ -66,6 +68,8 @@ static void test_sample(void **state)
 	assert_int_equal(k.ops, 7);
 	assert_int_equal(k.ops_failed, 2);
 	assert_int_equal(k.ops_cancelled, 1);
+	assert_int_equal(k.ops_abandoned, 3);
+	assert_int_equal(k.donate_retries, 17);
 	assert_int_equal(k.delegate_calls, 60);
 	assert_int_equal(k.undelegate_calls, 18);
 	assert_int_equal(k.src_out_bytes[SRO_SRC_POOL], 2097152);

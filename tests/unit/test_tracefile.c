@@ -692,10 +692,10 @@ static const struct bad_record bad_records[] = {
 	R("free: reason 5 out of range 0..4", 0,
 	  SRO_EV_FREE, 0, 0, 1, 1, 0, 0x1000, 4096, zz(SRO_FREE_MAX), 0),
 	/* fail: op realm cmd addr status */
-	R("fail: reason 7 out of range 0..6", 0,
+	R("fail: reason 8 out of range 0..7", 0,
 	  SRO_EV_FAIL, 0, 0, 1, 1, 0, 0x1000, zz(SRO_FAIL_MAX)),
 	/* alloc_fail: op realm cmd size ns status count source purpose */
-	R("alloc_fail: reason -1 out of range 0..6", 0,
+	R("alloc_fail: reason -1 out of range 0..7", 0,
 	  SRO_EV_ALLOC_FAIL, 0, 0, 1, 1, 0, 4096, 9, zz(-1), 0, 0, 0),
 	R("donate: size 4097 is not a nonzero multiple of 4096", 0,
 	  DONATE(4097, 0, 0, 0)),

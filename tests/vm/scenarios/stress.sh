@@ -24,6 +24,8 @@ policy load exact
 base_leaked=$(stat leaked_bytes)
 base_double=$(stat double_frees)
 base_bad=$(stat bad_reclaims)
+base_abandoned=$(stat ops_abandoned)
+base_pending=$(truth ops_pending)
 
 # Page and slab allocations of the marked tasks (emustress) fail at random.
 for f in fail_page_alloc failslab; do
@@ -67,21 +69,32 @@ kill -TERM $EXPORT
 wait $EXPORT || fail "sroscope export exited badly: $(cat /tmp/ex.err)"
 scope_end lk
 
+# Operations the host abandoned (a request it could neither serve nor
+# cancel, even after retrying) are the ones the RMM still has pending.
+abandoned=$(( $(stat ops_abandoned) - base_abandoned ))
+expect_eq "operations the RMM has pending = operations the kernel abandoned" \
+	"$(( $(truth ops_pending) - base_pending ))" "$abandoned"
+
 # Ground truth, realm by realm: once destroyed, a realm's RMM holds only
-# what it kept for good (leak) or was given one way.
+# what it kept for good (leak), was given one way, or holds in operations
+# the host abandoned. The REC granule of an abandoned REC create is the
+# host's loss: it gave it up (undelegate refused), the RMM keeps it.
 held=0
 realms=0
+stranded=0
 for r in $(awk '$1 == "realm" && $3 == "live" { print $2 }' "$EMU/state"); do
 	realms=$((realms + 1))
 	h=$(truth held "$r")
+	rec=$(truth pending_rec "$r")
 	if [ "$(truth live "$r")" = 0 ]; then
-		want=$(( $(truth leaked "$r") + $(truth one_way "$r") ))
+		want=$(( $(truth leaked "$r") + $(truth one_way "$r") + $(truth pending_held "$r") ))
 		[ "$h" = "$want" ] ||
-			fail "realm $r: the RMM holds $h granules, kept for good $want"
-		[ "$(truth host "$r")" = 0 ] ||
-			fail "realm $r: $(truth host "$r") host granules not back"
+			fail "realm $r: the RMM holds $h granules, kept for good or pending $want"
+		[ "$(truth host "$r")" = "$rec" ] ||
+			fail "realm $r: $(truth host "$r") host granules not back, $rec in abandoned creates"
 	fi
-	held=$((held + h + $(truth host "$r")))
+	held=$((held + h + $(truth host "$r") - rec))
+	stranded=$((stranded + rec))
 done
 if [ "$(( $(stat held_bytes) + $(stat host_bytes) ))" != "$((held * GRANULE))" ]; then
 	grep -vE "^realm |^source " "$SRO_STATS" | sed 's/^/  sro\/stats: /'
@@ -112,6 +125,6 @@ if dmesg | grep -qE "KASAN|BUG:|WARNING:|possible circular locking|inconsistent 
 fi
 echo "stress: $(awk '$1 == "ops" { print $2 }' /tmp/stress.out) operations on $(nproc) CPUs in $secs s (seed $SEED), $(awk '$1 == "failed" { print $2 }' /tmp/stress.out) refused," \
 	"faults armed: $(awk '$1 ~ /^fault_/ { printf "%s %s ", substr($1, 7), $2 }' /tmp/stress.out)," \
-	"$(cat /tmp/swaps) policy swaps," \
+	"$(cat /tmp/swaps) policy swaps, $(( $(stat donate_retries) )) donations retried, $abandoned operations abandoned ($stranded REC granules stranded)," \
 	"$(awk '$1 == "realm" && $3 == "donated" { n += $4 } END { print n }' "$EMU/state") granules donated over $realms realm ids, all accounted;" \
 	"allocations failing at $PROB%; KASAN, lockdep, kmemleak clean"
