@@ -15,6 +15,7 @@
 #   make prometheus-test ARCH=...       the exporter scraped by Prometheus
 #   make kernel-patches OUT=DIR         the series as posted to the list
 #   make tools ARCH=...                 sroscope and the BPF objects
+#   make man                            the manual pages, in build/man/
 #
 # Products go to build/ARCH/ in the repo; kernels, libbpf/bpftool and the
 # kernel source live in ~/.cache/sroscope (SROSCOPE_CACHE) and are reused.
@@ -32,12 +33,12 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools man clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,21p' Makefile
+	$(Q)sed -n '2,22p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -75,6 +76,9 @@ include mk/unit.mk
 # libFuzzer targets: make fuzz (long), make fuzz-smoke (in make test).
 include mk/fuzz.mk
 
+# Manual pages from man/*.scd (scdoc): make man writes build/man/.
+include mk/man.mk
+
 # Everything, both architectures: the test command of the README and CI.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit
@@ -82,6 +86,9 @@ test: deps
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)tests/host/t-kconfig.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory man
+	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
+	$(Q)tests/host/t-completion.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
