@@ -17,7 +17,7 @@ KBUILD := $(CACHE)/build-arm64
 else
 CROSS :=
 BPF_ARCH := x86
-KBUILD := $(CACHE)/build-x86_64
+KBUILD := $(CACHE)/build-x86_64$(if $(filter 1,$(DEBUG)),-debug)
 endif
 
 CC_USER := $(CROSS)gcc
@@ -69,6 +69,14 @@ $(VMROOT)/lib/sroscope/policies/%.bpf.o: bpf/policies/%.bpf.c $(BUILD)/vmlinux.h
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
 $(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG_BPF) -c $< -o $@
+
+# The example policy of docs/writing-a-policy.md: t-84 checks that it does
+# what the tutorial says.
+EXAMPLE_POLICY_OBJS := $(patsubst docs/examples/%.bpf.c,$(VMROOT)/lib/sroscope/examples/%.bpf.o,$(wildcard docs/examples/*.bpf.c))
+tools: $(EXAMPLE_POLICY_OBJS)
+$(VMROOT)/lib/sroscope/examples/%.bpf.o: docs/examples/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
