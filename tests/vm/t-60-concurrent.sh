@@ -5,6 +5,8 @@
 # trace must account for every granule the emulator saw.
 . ./lib/sro.sh
 base_free=$(truth delegated_free)
+# t-46 leaves one operation abandoned on purpose.
+base_pending=$(truth ops_pending)
 trace_start
 worker() {
 	for r in "$@"; do
@@ -35,4 +37,4 @@ for r in 20 22 23 24 25 26 27; do
 	check_realm_gone $r
 done
 expect_eq "delegated granules nobody owns" "$(truth delegated_free)" "$base_free"
-expect_eq "ops pending in the RMM" "$(truth ops_pending)" 0
+expect_eq "ops pending in the RMM" "$(truth ops_pending)" "$base_pending"
