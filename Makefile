@@ -16,6 +16,7 @@
 #   make kernel-patches OUT=DIR         the series as posted to the list
 #   make tools ARCH=...                 sroscope and the BPF objects
 #   make man                            the manual pages, in build/man/
+#   make deb                            the Debian package, in build/deb/
 #
 # Products go to build/ARCH/ in the repo; kernels, libbpf/bpftool and the
 # kernel source live in ~/.cache/sroscope (SROSCOPE_CACHE) and are reused.
@@ -33,12 +34,12 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools man clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools man deb clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,22p' Makefile
+	$(Q)sed -n '2,23p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -56,7 +57,8 @@ vm-run: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) '$(CMD)'
 
 vm-test: kernel tools
-	$(Q)scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
+	$(Q)VM_DEBUG=$(DEBUG) VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),1500,600) $(if $(filter 1,$(DEBUG)),VM_MEM=3G) \
+		scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
 
 # The main job, on the emulated RMM: what sroscope sees of an SRO host.
 # The exporter in the VM is this host's 127.0.0.1:9435; DEMO_SERVE=SECONDS
@@ -79,17 +81,24 @@ include mk/fuzz.mk
 # Manual pages from man/*.scd (scdoc): make man writes build/man/.
 include mk/man.mk
 
+# Debian package: make deb writes build/deb/sroscope_VERSION_amd64.deb.
+include mk/deb.mk
+
 # Everything, both architectures: the test command of the README and CI.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)tests/host/t-kconfig.sh
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory man
 	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-completion.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
+	$(Q)tests/host/t-cca-patches.sh
+	$(Q)$(MAKE) --no-print-directory deb
+	$(Q)tests/host/t-deb.sh
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
@@ -108,7 +117,7 @@ stress:
 
 # sroscope export in the VM, scraped by a Prometheus server on this host.
 prometheus-test: kernel tools
-	$(Q)tests/host/t-prometheus.sh $(ARCH)
+	$(Q)VM_DEBUG=$(DEBUG) tests/host/t-prometheus.sh $(ARCH)
 
 kernel-patches:
 	$(Q)test -n "$(OUT)" || { echo "usage: make kernel-patches OUT=DIR"; exit 2; }

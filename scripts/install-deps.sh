@@ -9,7 +9,7 @@ PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
 libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev
 prometheus curl jq bc iproute2
-scdoc man-db bash-completion
+scdoc man-db bash-completion debhelper debootstrap lintian strace libcap2-bin
 clang llvm lld libclang-rt-14-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 qemu-system-x86 qemu-system-arm busybox-static

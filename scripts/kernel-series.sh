@@ -7,7 +7,9 @@
 #                                  (for developers working in a git tree)
 #   kernel-series.sh format OUT    write the series as it would be posted:
 #                                  numbered patches plus a cover letter
-#                                  built from kernel/cover-letter.txt
+#                                  built from kernel/cover-letter.txt, and
+#                                  in OUT/cca/ the set for the Arm CCA host
+#                                  tree (kernel/cca/)
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +20,60 @@ die() { echo "kernel-series: $*" >&2; exit 1; }
 
 # Stable output: no commit ids or signature that change on every export.
 FP_OPTS="--zero-commit --no-signature"
+
+# The files of the provider, its sources, the policy hook and the trace
+# events: one implementation, built by the 6.12 series and carried as
+# new files by the CCA host-tree set.
+CCA_SHARED="include/linux/arm-rmi-mem.h include/linux/sro_policy.h
+include/trace/events/sro.h drivers/firmware/arm_rmm/sro_internal.h
+drivers/firmware/arm_rmm/sro_mem.c drivers/firmware/arm_rmm/sro_sources.c
+drivers/firmware/arm_rmm/sro_contig.c drivers/firmware/arm_rmm/sro_pool.c
+drivers/firmware/arm_rmm/sro_policy.c drivers/firmware/arm_rmm/sro_trace.c"
+
+# cca_format OUT TREE: the CCA host-tree set (kernel/cca/) into OUT, its
+# patch 1 made from TREE (the 6.12 tree with the series applied), patch 2
+# the glue in kernel/cca/, and a cover letter from kernel/cca/.
+cca_format() {
+	cout=$1
+	ctree=$2
+	ctmp=$(mktemp -d)
+	git -C "$ctmp" init -q
+	git -C "$ctmp" -c user.name=x -c user.email=x@invalid commit -q \
+		--allow-empty -m base
+	for f in $CCA_SHARED; do
+		mkdir -p "$ctmp/$(dirname "$f")"
+		cp "$ctree/$f" "$ctmp/$f"
+	done
+	git -C "$ctmp" add -f .
+	# Reproducible: dated by the last change to kernel/cca/.
+	GIT_AUTHOR_DATE=$(git -C "$REPO" log -1 --format=%aD -- kernel/cca 2>/dev/null)
+	export GIT_AUTHOR_DATE=${GIT_AUTHOR_DATE:-$(date -R)}
+	git -C "$ctmp" -c user.name="sroscope developers" \
+		-c user.email=dev@sroscope.invalid commit -q -s \
+		-F "$REPO/kernel/cca/provider-commit.txt"
+	rm -rf "$cout"
+	mkdir -p "$cout"
+	# shellcheck disable=SC2086
+	git -C "$ctmp" format-patch $FP_OPTS -1 -o "$cout" >/dev/null
+	rm -rf "$ctmp"
+	p1=$(ls "$cout"/0001-*.patch)
+	sed -i '0,/^Subject: \[PATCH\]/s//Subject: [PATCH 1\/2]/' "$p1"
+	p2=$cout/0002-$(basename "$REPO"/kernel/cca/0002-*.patch | cut -d- -f2-)
+	sed '0,/^Subject: \[PATCH\]/s//Subject: [PATCH 2\/2]/' \
+		"$REPO"/kernel/cca/0002-*.patch >"$p2"
+	{
+		echo "From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001"
+		echo "From: sroscope developers <dev@sroscope.invalid>"
+		echo "Subject: [PATCH 0/2] $(sed -n 1p "$REPO/kernel/cca/cover-letter.txt")"
+		echo
+		sed -n '3,$p' "$REPO/kernel/cca/cover-letter.txt"
+		echo
+		for p in "$p1" "$p2"; do
+			awk '/^Subject: / { s = $0; while ((getline l) > 0 && l ~ /^ /) s = s l
+				sub(/^Subject: \[PATCH [12]\/2\] /, "  ", s); print s; exit }' "$p"
+		done
+	} >"$cout/0000-cover-letter.patch"
+}
 
 case "${1:-}" in
 export)
@@ -64,7 +120,8 @@ format)
 		}
 		{ print }' "$cover" >"$cover.new"
 	mv "$cover.new" "$cover"
-	ls "$out"
+	cca_format "$out/cca" "$tmp/linux"
+	ls "$out" "$out/cca"
 	;;
 *)
 	die "usage: kernel-series.sh export TREE | format OUT"

@@ -120,6 +120,12 @@ export PATH=/sroscope/bin:/sroscope/tests/vm:/bin
 export LD_LIBRARY_PATH=/lib
 export HOME=/tmp
 cd /sroscope
+# The virtio console can show up late (a sanitizer kernel probes slowly).
+i=0
+while [ ! -e /dev/hvc0 ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 out=$(ls /dev/hvc0 2>/dev/null || echo /dev/console)
 sh /cmd >"$out" 2>&1 </dev/null
 echo "@@SROSCOPE-EXIT=$?@@" >/dev/console
