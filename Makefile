@@ -2,7 +2,8 @@
 #
 # Main targets (each installs what it needs on Debian 12 when missing):
 #   make demo        boot the project kernel in QEMU and show it working
-#   make test        every test: host unit tests, then x86_64 and arm64 VMs
+#   make test        every test: host unit tests, x86_64 and arm64 VMs, then
+#                    a short stress on the sanitizer kernel
 #   make bench       benchmarks, as Markdown tables
 #   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
 #   make whatif      replay the reference workloads under each policy: report
@@ -103,12 +104,14 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=arm64
+	$(Q)$(MAKE) --no-print-directory stress STRESS_OPS=$(STRESS_TEST_OPS)
 
 # Stress on the sanitizer kernel (x86_64): STRESS_OPS emulator operations
 # from every CPU with every fault mode and failing allocations, policies
 # swapped, tracer and exporter running; then every granule accounted.
-# make stress runs 10^7 (STRESS_OPS=20000 for a short run).
+# make stress runs 10^7; make test runs STRESS_TEST_OPS (2 to 3 minutes).
 STRESS_OPS ?= 10000000
+STRESS_TEST_OPS ?= 3000
 stress:
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64 DEBUG=1
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64

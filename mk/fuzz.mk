@@ -1,6 +1,8 @@
 # Fuzzing with libFuzzer (clang -fsanitize=fuzzer, ASan, UBSan) of what
 # reads outside input: the trace-file reader, the kernel's sro/stats
-# parser, and the exporter's HTTP side and --listen parser.
+# parser, the exporter's HTTP side and --listen parser, sroscope's
+# command lines, and the emulated RMM's control-command parser (kernel C
+# from kernel/patches/, built against tests/fuzz/kshim/).
 #
 #   make fuzz-smoke    every target on its committed corpus, then
 #                      FUZZ_SMOKE_SECONDS (20) of new inputs each; part
@@ -24,13 +26,24 @@ FUZZ_MODS_fuzz_kstats := user/kstats.c user/format.c
 FUZZ_LIBS_fuzz_kstats := -ljson-c
 FUZZ_MODS_fuzz_http := user/httpd.c user/prom.c
 FUZZ_LIBS_fuzz_http := -lmicrohttpd -lm
-FUZZ_TARGETS := fuzz_tracefile fuzz_kstats fuzz_http
+FUZZ_MODS_fuzz_args := user/format.c
+FUZZ_LIBS_fuzz_args := -ljson-c
+FUZZ_KSRC := $(FUZZ_DIR)/ksrc
+FUZZ_MODS_fuzz_emu_ctl := $(FUZZ_KSRC)/rmm_emu_parse.c tests/fuzz/kshim/kstrtox.c
+FUZZ_INC_fuzz_emu_ctl := -Itests/fuzz/kshim -I$(FUZZ_KSRC)
+FUZZ_TARGETS := fuzz_tracefile fuzz_kstats fuzz_http fuzz_args fuzz_emu_ctl
+
+# Kernel files the series creates, taken from its patches.
+$(FUZZ_KSRC)/%: $(wildcard kernel/patches/*.patch) scripts/series-file.sh
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/series-file.sh drivers/firmware/arm_rmm/$* >$@.tmp && mv $@.tmp $@
+$(FUZZ_DIR)/fuzz_emu_ctl: $(FUZZ_KSRC)/rmm_emu_parse.h $(wildcard tests/fuzz/kshim/linux/*.h)
 
 define fuzz_rule
 $(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_MODS_$(1)) $(wildcard include/*.h user/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  FUZZCC  $$@")
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(FUZZ_LIBS_$(1))
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_INC_$(1)) -o $$@ $$(filter %.c,$$^) $$(FUZZ_LIBS_$(1))
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

@@ -129,6 +129,34 @@ int sro_source_of(const char *name)
 	return index_of(source_names, ARRAY_SIZE(source_names), name);
 }
 
+int parse_event_list(const char *list, uint32_t *mask, size_t *bad)
+{
+	char name[32];
+	size_t at = 0, n;
+	int type;
+
+	*mask = 0;
+	*bad = strlen(list);
+	while (list[at]) {
+		n = strcspn(list + at, ",");
+		if (n) {
+			type = -1;
+			if (n < sizeof(name)) {
+				memcpy(name, list + at, n);
+				name[n] = '\0';
+				type = sro_event_type_of(name);
+			}
+			if (type <= 0) {
+				*bad = at;
+				return -EINVAL;
+			}
+			*mask |= 1U << type;
+		}
+		at += n + (list[at + n] == ',');
+	}
+	return *mask ? 0 : -EINVAL;
+}
+
 /* Scale @v by 1024 (or 1000) steps; one decimal once scaled. */
 static char *format_scaled(char *buf, size_t len, uint64_t v, unsigned int step,
 			   const char *const *units, size_t nunits)

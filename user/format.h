@@ -53,5 +53,11 @@ struct json_object *format_event_json(const struct sro_event *e);
  */
 int parse_size(const char *s, uint64_t *bytes);
 int parse_duration(const char *s, uint64_t *ns);
+/*
+ * Event names, comma-separated: "donate,reclaim" -> 1 << SRO_EV_DONATE |
+ * 1 << SRO_EV_RECLAIM. -EINVAL for an unknown name (*@bad: its offset in
+ * @list) or a list naming none (*@bad: the length of @list).
+ */
+int parse_event_list(const char *list, uint32_t *mask, size_t *bad);
 
 #endif

@@ -79,33 +79,19 @@ static const struct argp_option stream_options[] = {
 	{},
 };
 
-int parse_event_list(const char *list, uint32_t *mask)
-{
-	char *copy = strdup(list), *tok, *save = NULL;
-	int type, err = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	*mask = 0;
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		type = sro_event_type_of(tok);
-		if (type <= 0) {
-			fprintf(stderr, "sroscope: unknown event '%s'\n", tok);
-			err = -EINVAL;
-			break;
-		}
-		*mask |= 1U << type;
-	}
-	free(copy);
-	return err ? err : *mask ? 0 : -EINVAL;
-}
-
 static error_t parse_stream(int key, char *arg, struct argp_state *state)
 {
+	size_t bad;
+
 	switch (key) {
 	case 'e':
-		if (parse_event_list(arg, &stream_opts.mask))
-			argp_error(state, "invalid event list '%s'", arg);
+		if (!parse_event_list(arg, &stream_opts.mask, &bad))
+			break;
+		if (arg[bad])
+			argp_error(state, "unknown event '%.*s'",
+				   (int)strcspn(arg + bad, ","), arg + bad);
+		else
+			argp_error(state, "invalid event list '%s': no event", arg);
 		break;
 	case 'd':
 		if (parse_duration(arg, &stream_opts.duration_ns) ||

@@ -40,8 +40,6 @@ struct stream_opts {
 extern struct stream_opts stream_opts;
 extern const struct argp stream_argp;
 
-/* "donate,reclaim" -> 1 << SRO_EV_DONATE | 1 << SRO_EV_RECLAIM. */
-int parse_event_list(const char *list, uint32_t *mask);
 
 struct tracer;
 

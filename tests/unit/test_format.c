@@ -170,6 +170,31 @@ static void test_names(void **state)
 	assert_string_equal(sro_fail_reason_name(UINT32_MAX), "?");
 }
 
+static void test_event_list(void **state)
+{
+	uint32_t mask;
+	size_t bad;
+
+	(void)state;
+	assert_int_equal(parse_event_list("donate,reclaim", &mask, &bad), 0);
+	assert_int_equal(mask, 1U << SRO_EV_DONATE | 1U << SRO_EV_RECLAIM);
+	/* Empty names are skipped, as a shell user's trailing comma. */
+	assert_int_equal(parse_event_list(",leak,,fail,", &mask, &bad), 0);
+	assert_int_equal(mask, 1U << SRO_EV_LEAK | 1U << SRO_EV_FAIL);
+	/* The unknown name is pointed at, whatever its length. */
+	assert_int_equal(parse_event_list("donate,donut,leak", &mask, &bad), -EINVAL);
+	assert_int_equal(bad, 7);
+	assert_int_equal(parse_event_list("donate,abcdefghijklmnopqrstuvwxyz0123456789", &mask, &bad), -EINVAL);
+	assert_int_equal(bad, 7);
+	assert_int_equal(parse_event_list("?", &mask, &bad), -EINVAL);
+	assert_int_equal(bad, 0);
+	/* Naming nothing is an error too, pointed at the end. */
+	assert_int_equal(parse_event_list(",,", &mask, &bad), -EINVAL);
+	assert_int_equal(bad, 2);
+	assert_int_equal(parse_event_list("", &mask, &bad), -EINVAL);
+	assert_int_equal(bad, 0);
+}
+
 static void test_cmd_names(void **state)
 {
 	char buf[16];
@@ -241,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_event_list),
 		cmocka_unit_test(test_cmd_names),
 		cmocka_unit_test(test_event_text),
 		cmocka_unit_test(test_event_json),

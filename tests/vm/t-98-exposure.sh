@@ -14,3 +14,18 @@ policy load exact
 expect_eq "pin directory" "$(mode /sys/fs/bpf/sroscope)" drwx------
 expect_eq "policy pin" "$(mode /sys/fs/bpf/sroscope/policy)" -rw-------
 policy unload
+
+# The control file's parser (fuzzed in user space: fuzz_emu_ctl) refuses,
+# in the kernel too, what it cannot run: unknown words, wrong argument
+# counts, junk numbers, realm ids out of range, unbounded counts.
+emu "realm_create 39"
+held=$(truth held 39)
+for bad in "bogus 39" "realm_create" "realm_create 39 2" "realm_create 4x" \
+	"realm_create 64" "realm_create -1" "rec_create 39 65537" \
+	"rtt_create 39 1 1 1 1" "fault" "fault nosuch 1" "huge 39 4097" \
+	"workload 1 2 3" "pdev_create 39 18446744073709551616"; do
+	emu_fails "$bad"
+done
+expect_eq "realm 39: granules the RMM holds, after the refused commands" "$(truth held 39)" "$held"
+emu "rec_create 39 1" "realm_destroy 39"
+echo "ok: the emulator refuses 13 malformed commands"
