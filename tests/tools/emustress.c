@@ -11,8 +11,13 @@
  * allocations fail as fail_page_alloc and failslab are set. At the end
  * every realm is destroyed; the operations run, failed and each fault
  * armed are printed as "key value" lines.
+ *
+ * Leaks and one-way donations are memory the RMM keeps for good: a long
+ * run would fill the VM with them. Once the emulator keeps KEEP_MB (256)
+ * that way, workers stop arming them ("keep_capped": the ones skipped).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +28,8 @@
 #include <unistd.h>
 
 #define CTL		"/sys/kernel/debug/rmm_emu/ctl"
+#define STATE		"/sys/kernel/debug/rmm_emu/state"
+#define KEEP_EVERY	256	/* ops between two looks at what is kept */
 #define REALMS_PER	6	/* realm ids per worker */
 #define MAX_WORKERS	8
 
@@ -33,7 +40,7 @@ static const char *const faults[] = {
 #define NFAULTS	(sizeof(faults) / sizeof(faults[0]))
 
 struct counts {
-	uint64_t ops, failed, faults[NFAULTS], leaks, oneway;
+	uint64_t ops, failed, faults[NFAULTS], leaks, oneway, capped;
 };
 
 static uint64_t rnd(uint64_t *s)
@@ -52,8 +59,28 @@ static int ctl(int fd, const char *fmt, unsigned int a, unsigned long long b)
 	return write(fd, cmd, n) == n ? 0 : -errno;
 }
 
-static void worker(int id, uint64_t ops, uint64_t seed, struct counts *c)
+/* Granules the emulated RMM keeps for good (leaked, one-way), all realms. */
+static uint64_t kept_for_good(void)
 {
+	unsigned long long v, n = 0;
+	char line[128], key[32];
+	unsigned int r;
+	FILE *f = fopen(STATE, "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "realm %u %31s %llu", &r, key, &v) == 3 &&
+		    (!strcmp(key, "leaked") || !strcmp(key, "one_way")))
+			n += v;
+	fclose(f);
+	return n;
+}
+
+static void worker(int id, uint64_t ops, uint64_t seed, uint64_t keep_max,
+		   struct counts *c)
+{
+	bool capped = false;
 	unsigned int first = 1 + id * REALMS_PER, r;
 	uint64_t s = seed * 2654435761ULL + id + 1, i, x;
 	int fd = open(CTL, O_WRONLY);
@@ -72,6 +99,8 @@ static void worker(int id, uint64_t ops, uint64_t seed, struct counts *c)
 			close(f);
 	}
 	for (i = 0; i < ops; i++) {
+		if (i % KEEP_EVERY == 0)
+			capped = kept_for_good() >= keep_max;
 		x = rnd(&s);
 		r = first + x % REALMS_PER;
 		x >>= 8;
@@ -128,13 +157,17 @@ static void worker(int id, uint64_t ops, uint64_t seed, struct counts *c)
 			break;
 		}
 		case 12:
-			if (ctl(fd, "leak %u %llu", r, 1 + (x >> 4) % 2))
+			if (capped)
+				c->capped++;
+			else if (ctl(fd, "leak %u %llu", r, 1 + (x >> 4) % 2))
 				c->failed++;
 			else
 				c->leaks++;
 			break;
 		case 13:
-			if (ctl(fd, "oneway %u %llu", r, 1 + (x >> 4) % 4))
+			if (capped)
+				c->capped++;
+			else if (ctl(fd, "oneway %u %llu", r, 1 + (x >> 4) % 4))
 				c->failed++;
 			else
 				c->oneway++;
@@ -167,6 +200,8 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : sysconf(_SC_NPROCESSORS_ONLN);
 	uint64_t ops = argc > 1 ? strtoull(argv[1], NULL, 0) : 10000;
 	uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 0) : 1;
+	const char *mb = getenv("KEEP_MB");
+	uint64_t keep_max = (mb ? strtoull(mb, NULL, 0) : 256) << (20 - 12);
 	struct counts *c, t = {};
 	int status, bad = 0;
 	long w;
@@ -183,7 +218,7 @@ int main(int argc, char **argv)
 	memset(c, 0, sizeof(*c) * n);
 	for (w = 0; w < n; w++) {
 		if (!fork()) {
-			worker(w, ops / n, seed, &c[w]);
+			worker(w, ops / n, seed, keep_max, &c[w]);
 			_exit(0);
 		}
 	}
@@ -195,12 +230,14 @@ int main(int argc, char **argv)
 		t.failed += c[w].failed;
 		t.leaks += c[w].leaks;
 		t.oneway += c[w].oneway;
+		t.capped += c[w].capped;
 		for (f = 0; f < NFAULTS; f++)
 			t.faults[f] += c[w].faults[f];
 	}
-	printf("workers %ld\nops %llu\nfailed %llu\nleak_armed %llu\noneway %llu\n",
+	printf("workers %ld\nops %llu\nfailed %llu\nleak_armed %llu\noneway %llu\nkeep_capped %llu\n",
 	       n, (unsigned long long)t.ops, (unsigned long long)t.failed,
-	       (unsigned long long)t.leaks, (unsigned long long)t.oneway);
+	       (unsigned long long)t.leaks, (unsigned long long)t.oneway,
+	       (unsigned long long)t.capped);
 	for (f = 0; f < NFAULTS; f++)
 		printf("fault_%s %llu\n", faults[f], (unsigned long long)t.faults[f]);
 	return bad;

@@ -9,7 +9,8 @@
 # sroscope's books equal the emulator's, kmemleak finds nothing of ours,
 # and the kernel log has no KASAN, lockdep or BUG report.
 #
-#   STRESS_OPS (default 20000), FAIL_PROB percent (default 1), STRESS_SEED
+#   STRESS_OPS (default 20000), FAIL_PROB percent (default 1), STRESS_SEED,
+#   KEEP_MB (default 256: what leaks and one-way donations may keep)
 cd "$(dirname "$0")/.." || exit 1
 . ./lib/sro.sh
 OPS=${STRESS_OPS:-20000}
@@ -127,6 +128,7 @@ if dmesg | grep -qE "KASAN|BUG:|WARNING:|possible circular locking|inconsistent 
 fi
 echo "stress: $(awk '$1 == "ops" { print $2 }' /tmp/stress.out) operations on $(nproc) CPUs in $secs s (seed $SEED), $(awk '$1 == "failed" { print $2 }' /tmp/stress.out) refused," \
 	"faults armed: $(awk '$1 ~ /^fault_/ { printf "%s %s ", substr($1, 7), $2 }' /tmp/stress.out)," \
+	"$(awk '$1 == "leak_armed" || $1 == "oneway" { printf "%s %s ", $1, $2 }' /tmp/stress.out)($(awk '$1 == "keep_capped" { print $2 }' /tmp/stress.out) skipped at the keep cap)," \
 	"$(cat /tmp/swaps) policy swaps, $(( $(stat donate_retries) )) donations retried, $abandoned operations abandoned ($stranded REC granules stranded)," \
 	"$(awk '$1 == "realm" && $3 == "donated" { n += $4 } END { print n }' "$EMU/state") granules donated over $realms realm ids, all accounted;" \
 	"allocations failing at $PROB%; KASAN, lockdep, kmemleak clean"
