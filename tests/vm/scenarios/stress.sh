@@ -127,8 +127,8 @@ if dmesg | grep -qE "KASAN|BUG:|WARNING:|possible circular locking|inconsistent 
 	fail "the kernel reported a bug"
 fi
 echo "stress: $(awk '$1 == "ops" { print $2 }' /tmp/stress.out) operations on $(nproc) CPUs in $secs s (seed $SEED), $(awk '$1 == "failed" { print $2 }' /tmp/stress.out) refused," \
-	"faults armed: $(awk '$1 ~ /^fault_/ { printf "%s %s ", substr($1, 7), $2 }' /tmp/stress.out)," \
-	"$(awk '$1 == "leak_armed" || $1 == "oneway" { printf "%s %s ", $1, $2 }' /tmp/stress.out)($(awk '$1 == "keep_capped" { print $2 }' /tmp/stress.out) skipped at the keep cap)," \
+	"faults armed: $(awk '$1 ~ /^fault_/ || $1 == "leak_armed" || $1 == "oneway" { sub(/^fault_/, "", $1); printf "%s%s %s", n++ ? ", " : "", $1, $2 }' /tmp/stress.out)" \
+	"($(awk '$1 == "keep_capped" { print $2 }' /tmp/stress.out) leak/one-way skipped at the keep cap)," \
 	"$(cat /tmp/swaps) policy swaps, $(( $(stat donate_retries) )) donations retried, $abandoned operations abandoned ($stranded REC granules stranded)," \
 	"$(awk '$1 == "realm" && $3 == "donated" { n += $4 } END { print n }' "$EMU/state") granules donated over $realms realm ids, all accounted;" \
 	"allocations failing at $PROB%; KASAN, lockdep, kmemleak clean"
