@@ -118,7 +118,7 @@ stress:
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64 DEBUG=1
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)VM_DEBUG=1 VM_MEM=3G VM_TIMEOUT=$$((1800 + $(STRESS_OPS) / 20)) \
-		scripts/vm-run.sh x86_64 'STRESS_OPS=$(STRESS_OPS) $(if $(STRESS_SEED),STRESS_SEED=$(STRESS_SEED)) sh tests/vm/scenarios/stress.sh'
+		scripts/vm-run.sh x86_64 'STRESS_OPS=$(STRESS_OPS) $(if $(STRESS_SEED),STRESS_SEED=$(STRESS_SEED)) $(if $(FAIL_PROB),FAIL_PROB=$(FAIL_PROB)) $(if $(KEEP_MB),KEEP_MB=$(KEEP_MB)) sh tests/vm/scenarios/stress.sh'
 
 # sroscope export in the VM, scraped by a Prometheus server on this host.
 prometheus-test: kernel tools

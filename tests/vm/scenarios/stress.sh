@@ -97,9 +97,13 @@ for r in $(awk '$1 == "realm" && $3 == "live" { print $2 }' "$EMU/state"); do
 	held=$((held + h + $(truth host "$r") - rec))
 	stranded=$((stranded + rec))
 done
-if [ "$(( $(stat held_bytes) + $(stat host_bytes) ))" != "$((held * GRANULE))" ]; then
+if [ "$(( $(stat held_bytes) + $(stat host_bytes) ))" != "$((held * GRANULE))" ] ||
+   [ "$(truth protocol_errors)" != 0 ]; then
 	grep -vE "^realm |^source " "$SRO_STATS" | sed 's/^/  sro\/stats: /'
 	grep -vE "^realm " "$EMU/state" | sed 's/^/  emulator: /'
+	grep -E "^realm " "$EMU/state" | grep -E " (pending_held|pending_rec|live|host|held) " |
+		grep -vE " 0$" | sed 's/^/  emulator: /' | head -60
+	dmesg | grep -E "rmm_emu|sro|arm_rmm" | tail -40 | sed 's/^/  dmesg: /'
 fi
 expect_eq "kernel held = emulator held (bytes)" "$(( $(stat held_bytes) + $(stat host_bytes) ))" "$((held * GRANULE))"
 expect_eq "double frees" "$(( $(stat double_frees) - base_double ))" 0
