@@ -133,10 +133,26 @@ q() {
 		--data-urlencode "query=$2" | jq -r '.data.result[] | .value[1]'
 }
 
+# seen PHASE: the time of Prometheus's first successful scrape once the
+# guest said the phase holds (it stays there for 3 to 5 more exporter
+# scrapes). Not a fixed delay: with QEMU on every core a starved
+# Prometheus scraped more than 2 s late.
+seen() {
+	curl -sf "$PROM/api/v1/query" --data-urlencode "time=$(echo "${T[$1]} + 60" | bc)" \
+		--data-urlencode 'query=up{job="sroscope"}[60s]' |
+		jq -r --argjson t "${T[$1]}" \
+			'[.data.result[0].values[] | select(.[0] >= $t and .[1] == "1") | .[0]] | min // empty'
+}
+declare -A AT
+for n in 1 2; do
+	AT[$n]=$(seen $n)
+	[ -n "${AT[$n]}" ] || die "Prometheus scraped nothing successfully in phase $n"
+done
+
 # expect PHASE NAME EXPR WANT: a one-result query equals WANT.
 expect() {
 	local t got
-	t=$(echo "${T[$1]} + 2" | bc)
+	t=${AT[$1]}
 	got=$(q "$t" "$3")
 	if [ "$got" != "$4" ]; then
 		fail "$2: Prometheus has '$got', the guest says '$4' ($3)"
@@ -185,7 +201,7 @@ expect 2 "no map read failed" 'sroscope_exporter_scrape_errors_total' 0
 expect 2 "nothing lost" 'sum(sroscope_lost_events_total) + sum(sroscope_bpf_recursion_misses_total)' 0
 
 # --- every dashboard panel's expression returns data
-t2=$(echo "${T[2]} + 2" | bc)
+t2=${AT[2]}
 panels=0
 while IFS= read -r expr; do
 	e=${expr//\$__rate_interval/1m}
