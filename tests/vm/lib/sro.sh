@@ -9,6 +9,8 @@ EMU=/sys/kernel/debug/rmm_emu
 SRO_STATS=/sys/kernel/debug/sro/stats
 TRACE=/sys/kernel/tracing
 LIB=$(dirname "$0")/lib
+# Scenarios (scenarios/*.sh) change to tests/vm before sourcing this.
+[ -d "$LIB" ] || LIB=./lib
 GRANULE=4096
 
 fail() {
