@@ -91,6 +91,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)tests/host/t-kconfig.sh
+	$(Q)tests/host/t-books-diff.sh
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory man
