@@ -55,13 +55,17 @@ static const struct {
 	{ SRO_RMI_FID(0x15b), "REC_DESTROY" },
 	{ SRO_RMI_FID(0x15d), "RTT_CREATE" },
 	{ SRO_RMI_FID(0x15e), "RTT_DESTROY" },
-	{ SRO_RMI_FID(0x153), "RTT_DATA_MAP" },
+	{ SRO_RMI_FID(0x153), "RTT_DATA_MAP_INIT" },
+	{ SRO_RMI_FID(0x157), "REALM_ACTIVATE" },
 	{ SRO_RMI_FID(0x176), "PDEV_CREATE" },
-	{ SRO_RMI_FID(0x178), "PDEV_DESTROY" },
-	{ SRO_RMI_FID(0x190), "PSMMU_ACTIVATE" },
-	{ SRO_RMI_FID(0x191), "PSMMU_DEACTIVATE" },
-	{ SRO_RMI_FID(0x192), "PSMMU_ST_L2_CREATE" },
-	{ SRO_RMI_FID(0x193), "PSMMU_ST_L2_DESTROY" },
+	{ SRO_RMI_FID(0x177), "PDEV_DESTROY" },
+	{ SRO_RMI_FID(0x1d7), "PSMMU_ACTIVATE" },
+	{ SRO_RMI_FID(0x1d8), "PSMMU_DEACTIVATE" },
+	{ SRO_RMI_FID(0x1db), "PSMMU_ST_L2_CREATE" },
+	{ SRO_RMI_FID(0x1dc), "PSMMU_ST_L2_DESTROY" },
+	{ SRO_RMI_FID(0x1f5), "RTT_DATA_MAP" },
+	{ SRO_RMI_FID(0x1f6), "RTT_DATA_UNMAP" },
+	{ SRO_RMI_FID(0x201), "REALM_TERMINATE" },
 	{ SRO_RMI_FID(0x202), "RMM_ACTIVATE" },
 };
 
@@ -217,9 +221,14 @@ static void put(struct out *o, const char *fmt, ...)
 	o->p += (size_t)n < room ? (size_t)n : room ? room - 1 : 0;
 }
 
+/* RMI 2.0's two-bit memory state, as the events carry it. */
 static const char *state_name(unsigned int state)
 {
-	return state ? "undelegated" : "delegated";
+	static const char *const names[] = {
+		"delegated", "undelegated", "conditional",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
 
 int format_event_text(char *buf, size_t len, const struct sro_event *e)

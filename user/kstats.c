@@ -28,7 +28,7 @@ static const struct {
 	KS(policy_invalid), KS(held_bytes), KS(donated_bytes),
 	KS(reclaimed_bytes), KS(leaked_bytes), KS(cached_bytes),
 	KS(host_bytes), KS(ops), KS(ops_failed), KS(ops_cancelled),
-	KS(ops_abandoned), KS(donate_retries),
+	KS(ops_abandoned), KS(donate_retries), KS(busy_retries),
 	KS(delegate_calls), KS(undelegate_calls), KS(pool_bytes),
 	KS(pool_free_bytes), KS(pool_chunk_bytes),
 };

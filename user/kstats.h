@@ -38,6 +38,7 @@ struct kstats {
 	uint64_t ops_cancelled;
 	uint64_t ops_abandoned;	/* left mid-operation: the RMM keeps memory */
 	uint64_t donate_retries;
+	uint64_t busy_retries;
 	uint64_t delegate_calls;
 	uint64_t undelegate_calls;
 	uint64_t src_out_bytes[SRO_SRC_MAX];	/* allocated, not yet freed */

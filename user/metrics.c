@@ -388,6 +388,9 @@ static void kernel_metrics(FILE *f, const struct kstats *k, uint64_t now)
 	prom_scalar(f, "sroscope_kernel_donate_retries_total", "counter",
 		    "Donation requests tried again since boot because the RMM could not cancel them.",
 		    k->donate_retries);
+	prom_scalar(f, "sroscope_kernel_rmi_busy_retries_total", "counter",
+		    "RMI calls issued again since boot because the RMM answered RMI_BUSY or RMI_BLOCKED.",
+		    k->busy_retries);
 	prom_scalar(f, "sroscope_kernel_delegate_calls_total", "counter",
 		    "RMI granule delegate calls since boot.",
 		    k->delegate_calls);

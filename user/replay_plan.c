@@ -11,12 +11,12 @@
 #define C_REALM_DESTROY		CMD(0x159)
 #define C_REC_CREATE		CMD(0x15a)
 #define C_REC_DESTROY		CMD(0x15b)
-#define C_DATA_MAP		CMD(0x153)
-#define C_PDEV_DESTROY		CMD(0x178)
-#define C_SMMU_ACTIVATE		CMD(0x190)
-#define C_SMMU_DEACTIVATE	CMD(0x191)
-#define C_ST_L2_CREATE		CMD(0x192)
-#define C_ST_L2_DESTROY		CMD(0x193)
+#define C_DATA_MAP		CMD(0x1f5)
+#define C_PDEV_DESTROY		CMD(0x177)
+#define C_SMMU_ACTIVATE		CMD(0x1d7)
+#define C_SMMU_DEACTIVATE	CMD(0x1d8)
+#define C_ST_L2_CREATE		CMD(0x1db)
+#define C_ST_L2_DESTROY		CMD(0x1dc)
 
 static const char *const kind_names[PLAN_KIND_MAX] = {
 	[PLAN_REALM_CREATE] = "realm_create",

@@ -5,7 +5,7 @@
 # trace must account for every granule the emulator saw.
 . ./lib/sro.sh
 base_free=$(truth delegated_free)
-# t-46 leaves one operation abandoned on purpose.
+# Earlier tests may leave operations pending in the RMM.
 base_pending=$(truth ops_pending)
 trace_start
 worker() {

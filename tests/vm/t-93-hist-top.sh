@@ -10,13 +10,6 @@ hist_count() {
 		on && /^count / { sub(",", "", $2); print $2; exit }' "$1"
 }
 
-# The human size top prints: as format_bytes() (user/format.c).
-human() {
-	awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1; d = b
-		while (d >= 1024 && i < 4) { d /= 1024; i++ }
-		if (i == 1) printf "%d B\n", b; else printf "%.1f %s\n", d, u[i] }'
-}
-
 trace_start
 scope h hist
 scope top top -C 1

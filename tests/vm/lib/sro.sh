@@ -8,8 +8,9 @@
 EMU=/sys/kernel/debug/rmm_emu
 SRO_STATS=/sys/kernel/debug/sro/stats
 TRACE=/sys/kernel/tracing
-LIB=$(dirname "$0")/lib
-# Scenarios (scenarios/*.sh) change to tests/vm before sourcing this.
+# Scenarios (scenarios/*.sh) change to tests/vm before sourcing this;
+# the real-RMM suite (real/) sets LIB itself.
+[ -n "${LIB:-}" ] || LIB=$(dirname "$0")/lib
 [ -d "$LIB" ] || LIB=./lib
 GRANULE=4096
 
@@ -18,19 +19,26 @@ fail() {
 	exit 1
 }
 
-# Run emulator commands; any failure fails the test.
-emu() {
-	for c in "$@"; do
-		echo "$c" >"$EMU/ctl" || fail "emulator command '$c' failed"
+# ctl WHO FILE CMD...: one command per write to a control file (the
+# emulator's, or the real-RMM host driver's); any failure fails the test.
+ctl() {
+	_who=$1
+	_file=$2
+	shift 2
+	for _c in "$@"; do
+		echo "$_c" >"$_file" || fail "$_who command '$_c' failed"
 	done
 }
 
-# Run an emulator command that is expected to fail.
-emu_fails() {
-	if echo "$1" >"$EMU/ctl" 2>/dev/null; then
-		fail "emulator command '$1' should have failed"
+# ctl_refused WHO FILE CMD: a command that is expected to fail.
+ctl_refused() {
+	if echo "$3" >"$2" 2>/dev/null; then
+		fail "$1 command '$3' should have failed"
 	fi
 }
+
+emu() { ctl emulator "$EMU/ctl" "$@"; }
+emu_fails() { ctl_refused emulator "$EMU/ctl" "$1"; }
 
 # truth KEY [REALM]: a value of the emulator's ground truth.
 truth() {
@@ -187,4 +195,11 @@ scope_end() {
 # nj ARGS...: ndjson (tests/tools/ndjson.c); failing is a test failure.
 nj() {
 	ndjson "$@" || fail "ndjson $* failed"
+}
+
+# The human size top prints: as format_bytes() (user/format.c).
+human() {
+	awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1; d = b
+		while (d >= 1024 && i < 4) { d /= 1024; i++ }
+		if (i == 1) printf "%d B\n", b; else printf "%.1f %s\n", d, u[i] }'
 }
