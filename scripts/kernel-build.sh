@@ -103,10 +103,7 @@ if [ -z "${KSRC:-}" ] && [ -f "$BUILD/$IMAGE" ] &&
 	exit 0
 fi
 
-# KALLSYMS_EXTRA_PASS: an incremental arm64 build of the series hit
-# "Inconsistent kallsyms data" (symbol table sizes moving between links);
-# one more link pass settles it.
-MAKE="make -C $TREE O=$BUILD ARCH=$KARCH -j$(nproc) KALLSYMS_EXTRA_PASS=1"
+MAKE="make -C $TREE O=$BUILD ARCH=$KARCH -j$(nproc)"
 if command -v ccache >/dev/null; then
 	MAKE="$MAKE CC=ccache\ ${CROSS}gcc"
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}

@@ -16,6 +16,12 @@
 # VM_DEBUG=1 (boot the sanitizer kernel), VM_HOSTFWD (QEMU user-network
 # forwards, e.g.
 # "tcp:127.0.0.1:19435-:9435": the guest is 10.0.2.15 on eth0).
+#
+# VM_RMM=real (arm64 only): boot on the real Arm CCA firmware instead,
+# TF-A at EL3 and TF-RMM at R-EL2 under QEMU's FEAT_RME emulation
+# (scripts/cca-firmware.sh builds it; VM_FIRMWARE=FILE uses another
+# qemu_fw.bios), the kernel as TF-A's BL33 at NS-EL2. The firmware's
+# console shares the kernel's serial, in the log.
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +67,21 @@ if [ "${VM_DEBUG:-0}" = 1 ]; then
 fi
 [ -n "${KIMAGE:-}" ] && IMAGE=$KIMAGE
 [ -f "$IMAGE" ] || die "no kernel at $IMAGE: run 'make kernel ARCH=$ARCH' first"
+
+RMM=${VM_RMM:-}
+case "$RMM" in
+"") ;;
+real)
+	[ "$ARCH" = arm64 ] || die "VM_RMM=real needs ARCH=arm64"
+	FIRMWARE=${VM_FIRMWARE:-$("$REPO/scripts/cca-firmware.sh")} ||
+		die "no CCA firmware"
+	[ -f "$FIRMWARE" ] || die "no firmware at $FIRMWARE"
+	# EL3 and RME for TF-A; GICv3 as TF-A is built for; no ACPI, so the
+	# kernel takes the device tree TF-A hands over.
+	QEMU="qemu-system-aarch64 -M virt,virtualization=on,secure=on,gic-version=3,acpi=off -cpu max,x-rme=on,pauth-impdef=on"
+	;;
+*) die "unknown VM_RMM '$RMM' (only 'real')" ;;
+esac
 
 BUSYBOX=$("$REPO/scripts/fetch-busybox.sh" "$ARCH")
 
@@ -141,10 +162,12 @@ INIT
 chmod +x "$ROOT/init"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
 
-# The console log of this run; kept as $CACHE/vm-ARCH.log at the end, so
-# that two VMs running at once do not write into each other's.
+# The console log of this run; kept as $CACHE/vm-ARCH.log at the end
+# (vm-arm64-rmm-real.log with VM_RMM=real), so that two VMs running at
+# once do not write into each other's.
 LOG=$WORK/console.log
-trap 'cp "$LOG" "$CACHE/vm-$ARCH.log" 2>/dev/null; rm -rf "$WORK"' EXIT
+KEEP=$CACHE/vm-$ARCH${RMM:+-rmm-$RMM}.log
+trap 'cp "$LOG" "$KEEP" 2>/dev/null; rm -rf "$WORK"' EXIT
 if [ "${VM_CONSOLE:-0}" = 1 ]; then
 	SERIAL="-serial file:/dev/stderr"
 else
@@ -158,11 +181,36 @@ if [ -n "${VM_HOSTFWD:-}" ]; then
 	done
 	NET="-netdev user,id=n0,restrict=on$fwd -device virtio-net-pci,netdev=n0"
 fi
+# How the kernel and its initramfs get in, as QEMU's arguments.
+if [ "$RMM" = real ]; then
+	# TF-A jumps to the Image where it was built to find it (its
+	# PRELOADED_BL33_BASE) and hands it QEMU's device tree. With firmware,
+	# QEMU only puts -kernel and -initrd in fw_cfg, which TF-A does not
+	# read, but still writes -append into the device tree's bootargs. So
+	# both go in with QEMU's generic loader, and the kernel is told where
+	# the initramfs is (initrd=ADDR,SIZE). 0x48000000 is free RAM: above
+	# the device tree (0x40000000) and the RMM's carve-out (up to
+	# 0x41900000), below the kernel. -kernel is there only because QEMU
+	# takes -append with it alone.
+	INITRD_ADDR=0x48000000
+	size=$(stat -c %s "$WORK/initramfs.gz")
+	[ "$size" -lt $((0x18000000)) ] || die "initramfs too large: $size bytes"
+	ARCH_APPEND="$ARCH_APPEND initrd=$INITRD_ADDR,$size"
+	# The secure UART is TF-A's crash console.
+	set -- -bios "$FIRMWARE" -kernel "$IMAGE" \
+		-device "loader,file=$IMAGE,addr=0x60000000,force-raw=on" \
+		-device "loader,file=$WORK/initramfs.gz,addr=$INITRD_ADDR,force-raw=on" \
+		-serial "file:$WORK/secure.log"
+	trap '[ -s "$WORK/secure.log" ] && [ -f "$LOG" ] &&
+		{ echo "--- secure UART ---"; cat "$WORK/secure.log"; } >>"$LOG"
+		cp "$LOG" "$KEEP" 2>/dev/null; rm -rf "$WORK"' EXIT
+else
+	set -- -kernel "$IMAGE" -initrd "$WORK/initramfs.gz"
+fi
 rc=0
 # shellcheck disable=SC2086
 timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
-	-nodefaults -no-reboot -display none $SERIAL \
-	-kernel "$IMAGE" -initrd "$WORK/initramfs.gz" \
+	-nodefaults -no-reboot -display none $SERIAL "$@" \
 	-append "console=$CONSOLE panic=-1 quiet loglevel=4 $ARCH_APPEND ${VM_APPEND:-}" \
 	-device virtio-serial-pci \
 	-chardev file,id=out,path=/dev/stdout,append=on \
@@ -171,7 +219,7 @@ timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
 [ "${VM_CONSOLE:-0}" = 1 ] && exit 0
 status=$(sed -n 's/.*@@SROSCOPE-EXIT=\([0-9]*\)@@.*/\1/p' "$LOG" | tail -1)
 if [ -z "$status" ]; then
-	echo "vm-run: the guest never finished the command; console ($CACHE/vm-$ARCH.log):" >&2
+	echo "vm-run: the guest never finished the command; console ($KEEP):" >&2
 	tail -40 "$LOG" >&2
 	exit 125
 fi
