@@ -3,8 +3,16 @@
 # patch 1 carries the provider, its sources, policy hook and trace events
 # as new files byte for byte as the 6.12 series builds them (one
 # implementation, not two); patch 2 touches only rmi.c, Kconfig and
-# Makefile and calls only what patch 1 declares; checkpatch --strict is
-# clean but for the MAINTAINERS question patch 1's new files raise.
+# Makefile, calls only what patch 1 declares and sets only fields patch 1's
+# struct rmi_mem_ctx has; checkpatch --strict is clean but for the
+# MAINTAINERS question patch 1's new files raise.
+#
+# The upstream files are not here, so patch 2 is checked against the
+# preimage its own hunks describe: every hunk keeps three lines of context
+# unless it starts the file or ends it, only the Makefile hunk may end its
+# file, and git apply and patch --fuzz=0 take it, at no offset, on files
+# rebuilt from those hunks. scripts/cca-upstream-check.sh does the real
+# thing, given the upstream files.
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
@@ -47,9 +55,81 @@ done
 for st in $(grep '^+' "$p2" | grep -o 'sro_stats\.[a-z_]*' | sed 's/.*\.//' | sort -u); do
 	grep -q "atomic64_t $st;" "$W/t/drivers/firmware/arm_rmm/sro_internal.h" || fail "patch 2 counts sro_stats.$st, not a counter"
 done
+# ... and the context fields it sets or reads are struct rmi_mem_ctx's:
+# the gfp of rmi_sro_memxfer_execute() reaches the sources through it.
+grep -q '^+.*\.gfp = gfp' "$p2" || fail "patch 2 no longer hands rmi_sro_memxfer_execute()'s gfp to the provider"
+members=" $(sed -n '/^struct rmi_mem_ctx {/,/^};/p' "$W/t/include/linux/arm-rmi-mem.h" |
+	sed -n 's/^[[:space:]]*[a-z0-9_ ]*[ *]\([a-z_]*\);.*/\1/p' | tr '\n' ' ')"
+for m in $(grep '^+' "$p2" | grep -oE 'ctx(->|\.)[a-z_]+|[{,][[:space:]]*\.[a-z_]+ =|^\+[[:space:]]+\.[a-z_]+ =' |
+	   sed -E 's/^ctx(->|\.)//; s/^[{,+][[:space:]]*\.//; s/ =$//' | sort -u); do
+	case $members in
+	*" $m "*) ;;
+	*) fail "patch 2 uses struct rmi_mem_ctx.$m, which patch 1's arm-rmi-mem.h lacks (the provider change in docs/cca-upstream.md)" ;;
+	esac
+done
+
+# Patch 2's hunks, file by file: context as a patch made with diff -U3
+# has it, and applying without fuzz on the preimage they describe.
+awk -v dir="$W/pre" '
+function flush_file() {
+	if (file == "")
+		return
+	# After the last hunk: more file, unless the hunk ends it.
+	if (trail >= 3)
+		for (i = 0; i < 3; i++)
+			print "sroscope filler after " line >> out
+	if (trail < 3)
+		print file > (dir "/eof")
+	close(out)
+}
+/^diff --git / { in_hunk = 0 }
+/^--- a\// { flush_file(); file = substr($0, 7); out = dir "/" file
+	     sub(/\/[^\/]*$/, "", out); system("mkdir -p \"" out "\"")
+	     out = dir "/" file; line = 1; hunks = 0; next }
+/^\+\+\+ / { next }
+/^@@ / {
+	split($2, o, ","); start = substr(o[1], 2) + 0; len = (2 in o) ? o[2] + 0 : 1
+	if (hunks > 0 && trail < 3)
+		printf "%s: hunk %d has %d lines of trailing context\n", file, hunks, trail > (dir "/bad")
+	if (len == 0)
+		start++
+	if (start < line)
+		printf "%s: hunk %d overlaps the one before\n", file, hunks + 1 > (dir "/bad")
+	for (; line < start; line++)
+		print "sroscope filler " line >> out
+	hunks++; in_hunk = 1; lead = 0; seen = 0; trail = 0; hstart = start
+	next
+}
+# The first change of a hunk: three lines above it, or the top of the file.
+function change() {
+	if (!seen && lead < 3 && hstart != 1)
+		printf "%s: hunk %d has %d lines of leading context\n", file, hunks, lead > (dir "/bad")
+	seen = 1; trail = 0
+}
+in_hunk && /^-- $/ { in_hunk = 0; next }
+in_hunk && /^ / { print substr($0, 2) >> out; line++
+		  if (seen) trail++; else lead++; next }
+in_hunk && /^-/ { print substr($0, 2) >> out; line++; change(); next }
+in_hunk && /^\+/ { change(); next }
+END { flush_file() }
+' "$p2"
+[ ! -s "$W/pre/bad" ] || fail "patch 2 context: $(cat "$W/pre/bad")"
+[ "$(cat "$W/pre/eof")" = "drivers/firmware/arm_rmm/Makefile" ] ||
+	fail "patch 2 ends these files with its last hunk, only the Makefile's may: $(cat "$W/pre/eof" | tr '\n' ' ')"
+rm -f "$W/pre/eof"
+git -C "$W/pre" init -q
+git -C "$W/pre" apply --check --whitespace=error-all "$p2" ||
+	fail "git apply rejects patch 2 on its own preimage"
+# patch(1) says where a hunk lands; git apply does not. Not every CI
+# image has it.
+if command -v patch >/dev/null; then
+	out=$(cd "$W/pre" && patch -p1 --dry-run --fuzz=0 <"$p2" 2>&1) ||
+		fail "patch --fuzz=0 rejects patch 2 on its own preimage: $out"
+	case $out in *offset* | *fuzz*) fail "patch 2 hunks land off their line numbers: $out" ;; esac
+fi
 
 CP=$CACHE/linux/scripts/checkpatch.pl
 out=$("$CP" --strict -q "$p2" 2>&1) || fail "checkpatch on patch 2: $out"
 out=$("$CP" --strict -q "$p1" 2>&1 | grep -E "^(ERROR|WARNING|CHECK)" | grep -v "does MAINTAINERS need updating")
 [ -z "$out" ] || fail "checkpatch on patch 1: $out"
-echo "  PASS    cca-patches: $n shared files identical to the 6.12 series, glue in rmi.c/Kconfig/Makefile only, checkpatch clean"
+echo "  PASS    cca-patches: $n shared files identical to the 6.12 series, glue in rmi.c/Kconfig/Makefile only, hunks well-formed and fuzz-free on their preimage, checkpatch clean"
