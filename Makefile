@@ -8,6 +8,7 @@
 #   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
 #   make whatif      replay the reference workloads under each policy: report
 #   make stress      10^7 operations with faults on the sanitizer kernel
+#   make real-rmm-test  the arm64 kernel on the real TF-RMM (QEMU RME)
 #
 # Building blocks:
 #   make kernel ARCH=x86_64|arm64       build the patched test kernel
@@ -35,12 +36,12 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads bench bench-deps kernel-patches tools man deb clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches tools man deb clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,23p' Makefile
+	$(Q)sed -n '2,24p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -85,6 +86,13 @@ include mk/man.mk
 # Debian package: make deb writes build/deb/sroscope_VERSION_amd64.deb.
 include mk/deb.mk
 
+# The real RMM: TF-A and TF-RMM from ../shared/deps/cca, booted under
+# QEMU's RME emulation with the arm64 test kernel (docs/real-rmm.md).
+include mk/real-rmm.mk
+
+# The CCA host-tree set against upstream rmi.c (docs/cca-upstream.md).
+include mk/cca.mk
+
 # Everything, both architectures: the test command of the README and CI.
 test: deps
 	$(Q)$(MAKE) --no-print-directory unit
@@ -93,6 +101,7 @@ test: deps
 	$(Q)tests/host/t-kconfig.sh
 	$(Q)tests/host/t-books-diff.sh
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
+	$(Q)tests/host/t-rmi-ids.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory man
 	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
@@ -105,6 +114,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory vm-test ARCH=arm64
 	$(Q)$(MAKE) --no-print-directory prometheus-test ARCH=arm64
+	$(Q)$(MAKE) --no-print-directory real-rmm-test
 	$(Q)$(MAKE) --no-print-directory stress STRESS_OPS=$(STRESS_TEST_OPS)
 
 # Stress on the sanitizer kernel (x86_64): STRESS_OPS emulator operations
@@ -120,6 +130,12 @@ stress:
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)VM_DEBUG=1 VM_MEM=3G VM_TIMEOUT=$$((1800 + $(STRESS_OPS) / 20)) \
 		scripts/vm-run.sh x86_64 'STRESS_OPS=$(STRESS_OPS) $(if $(STRESS_SEED),STRESS_SEED=$(STRESS_SEED)) $(if $(FAIL_PROB),FAIL_PROB=$(FAIL_PROB)) $(if $(KEEP_MB),KEEP_MB=$(KEEP_MB)) sh tests/vm/scenarios/stress.sh'
+
+# The suite against the real RMM (tests/vm/real/): the arm64 kernel on
+# TF-A and TF-RMM under QEMU's RME emulation, the rmm_host driver playing
+# KVM. Needs ../shared/deps/cca (the firmware's sources).
+real-rmm-test:
+	$(Q)$(MAKE) --no-print-directory real-rmm-run VM_TIMEOUT=1200 CMD='sh tests/vm/run.sh real'
 
 # sroscope export in the VM, scraped by a Prometheus server on this host.
 prometheus-test: kernel tools
@@ -140,6 +156,14 @@ workloads: kernel tools
 		awk '/^@@FILE /{f="examples/workloads/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"}'
 	$(Q)for f in examples/workloads/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
 	$(Q)ls -l examples/workloads/
+
+# The workload recorded on the real RMM (examples/workloads/tfrmm.srotrace).
+real-workload:
+	$(Q)$(MAKE) --no-print-directory real-rmm-run CMD='sroscope-workloads tfrmm' | tr -d '\r' | \
+		awk '/^@@FILE /{f="examples/workloads/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"}'
+	$(Q)base64 -d examples/workloads/tfrmm.srotrace.b64 >examples/workloads/tfrmm.srotrace
+	$(Q)rm examples/workloads/tfrmm.srotrace.b64
+	$(Q)ls -l examples/workloads/tfrmm.srotrace
 
 # What-if: every reference workload replayed under the four shipped
 # policies in the VM (FRAGMENT_MB=N fragments memory first, WHATIF_MEM

@@ -5,7 +5,9 @@
 #
 # Run it inside the test VM: make vm-test ARCH=x86_64|arm64
 # Run one test: make vm-run CMD='sh tests/vm/t-20-rec.sh'
-cd "$(dirname "$0")" || exit 1
+# "run.sh real" runs tests/vm/real/ instead: the suite against the real
+# RMM (make real-rmm-test).
+cd "$(dirname "$0")/${1:-.}" || exit 1
 pass=0
 fail=0
 n=0

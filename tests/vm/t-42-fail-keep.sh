@@ -18,3 +18,19 @@ emu "realm_destroy 5"
 trace_stop
 expect_eq "kept granules reclaimed at destroy" "$(( $(sum_field sro_reclaim size 'purpose=sro') / GRANULE ))" 8
 check_realm_gone 5
+
+# TF-RMM's late failure (seen on the real RMM: tests/vm/real/t-20,
+# examples/workloads/tfrmm.srotrace): a REC_CREATE that took all 16
+# granules gives every one back, yields once more, then fails. Nothing
+# is kept; the REC granule goes back to the host.
+trace_start
+emu "realm_create 5" "fault fail_late 1"
+emu_fails "rec_create 5 1"
+trace_stop
+expect_eq "fail_late: REC_CREATE failed with RMI_ERROR_INPUT" "$(count sro_op_end 'cmd=REC_CREATE status=1 rounds=3 ')" 1
+expect_eq "fail_late: granules given back by the failed op" "$(( $(sum_field sro_reclaim size 'purpose=sro') / GRANULE ))" 16
+expect_eq "fail_late: held granules" "$(truth held 5)" 0
+expect_eq "fail_late: host granules (RD only)" "$(truth host 5)" 1
+check_books
+emu "realm_destroy 5"
+check_realm_gone 5

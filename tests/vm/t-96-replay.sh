@@ -7,7 +7,7 @@
 # with the reader's error.
 . ./lib/sro.sh
 W=/sroscope/share/workloads
-for w in leaky smmu; do
+for w in leaky smmu tfrmm; do
 	J=/tmp/$w.json
 	sroscope replay "$W/$w.srotrace" -o "$J" 2>/tmp/$w.err ||
 		fail "replay of $w failed: $(cat /tmp/$w.err)"
