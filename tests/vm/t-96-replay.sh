@@ -22,7 +22,12 @@ for w in leaky smmu tfrmm; do
 			"$(( $(nj get $J runs.$i.served) + $(nj get $J runs.$i.failed) ))" "$(nj get $J runs.$i.requests)"
 		expect_eq "$w/$p: held (replay) = held (emulator)" \
 			"$(nj get $J runs.$i.held_bytes)" "$(nj get $J runs.$i.emulator_held_bytes)"
-		expect_eq "$w/$p: kept as recorded" "$(nj get $J runs.$i.held_bytes)" "$kept"
+		# tfrmm (the real RMM) tears realms down with plain calls, which
+		# leave no operation to replay, and its late-failing create
+		# replays as served: its replay ends holding what the recording
+		# gave back (docs/real-rmm.md).
+		[ "$w" = tfrmm ] ||
+			expect_eq "$w/$p: kept as recorded" "$(nj get $J runs.$i.held_bytes)" "$kept"
 		expect_eq "$w/$p: no emulator command failed" "$(nj get $J runs.$i.commands_failed)" 0
 		i=$((i + 1))
 	done
