@@ -203,6 +203,7 @@ struct range_event {
 	__u32 source;
 	__u32 purpose;
 	__u32 state;
+	__u32 count;
 	__u8 flags;
 };
 
@@ -221,6 +222,7 @@ static __always_inline void emit_range(__u32 type, __u64 op, __u32 realm,
 	e->source = r->source;
 	e->purpose = r->purpose;
 	e->state = r->state;
+	e->count = r->count;
 	e->flags = r->flags;
 	event_submit(e);
 }
@@ -404,9 +406,14 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	return 0;
 }
 
+/*
+ * The RMM may give back part of a donation, or a range spanning several:
+ * one event per piece, @block the donation's address. A donation stays
+ * outstanding, shrunk, until every byte of it is back.
+ */
 SEC("tp_btf/sro_reclaim")
 int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
-	     u32 purpose, u32 state)
+	     u32 purpose, u32 state, u64 block)
 {
 	struct sro_realm_stats *s;
 	struct sro_donation *dp, d;
@@ -416,11 +423,14 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	if (skip(realm, size))
 		return 0;
 	now = bpf_ktime_get_boot_ns();
-	dp = bpf_map_lookup_elem(&outstanding, &pa);
+	dp = bpf_map_lookup_elem(&outstanding, &block);
 	if (dp) {
 		/* A copy: the verifier must see the index it checked. */
 		d = *dp;
-		bpf_map_delete_elem(&outstanding, &pa);
+		if (size < d.size)
+			dp->size = d.size - size;
+		else
+			bpf_map_delete_elem(&outstanding, &block);
 	}
 	if (dp && d.source < SRO_SRC_MAX) {
 		/* Account to the donation's realm and source, as donated. */
@@ -428,7 +438,7 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
 		s = realm_stats(d.realm);
 		if (s) {
-			s->reclaimed[d.source] += d.size;
+			s->reclaimed[d.source] += size < d.size ? size : d.size;
 			s->reclaims[d.source]++;
 		}
 	} else {
@@ -492,6 +502,18 @@ int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	}
 	emit_range(SRO_EV_LEAK, op, realm, &(struct range_event){
 		.pa = pa, .size = size, .source = source, .status = err });
+	return 0;
+}
+
+/* Refused undelegations, tried again later: counted apart from leaks. */
+SEC("tp_btf/sro_quarantine")
+int BPF_PROG(sro_quarantine, u64 op, u32 realm, u64 pa, u64 size,
+	     u32 source, u32 tries, int err)
+{
+	if (!skip(realm, size))
+		emit_range(SRO_EV_QUARANTINE, op, realm, &(struct range_event){
+			.pa = pa, .size = size, .source = source,
+			.count = tries, .status = err });
 	return 0;
 }
 

@@ -23,6 +23,7 @@ enum sro_event_type {
 	SRO_EV_LEAK,
 	SRO_EV_DELEGATE,
 	SRO_EV_FAIL,
+	SRO_EV_QUARANTINE,
 	SRO_EV_MAX,		/* one past the last */
 };
 
@@ -51,6 +52,7 @@ enum sro_free_reason {
 	SRO_FREE_RECLAIM,
 	SRO_FREE_UNDO,
 	SRO_FREE_HOST,
+	SRO_FREE_QUARANTINE,
 	SRO_FREE_MAX,
 };
 

@@ -30,6 +30,8 @@
 
 #define EMU_DIR		"/sys/kernel/debug/rmm_emu"
 #define SRO_DIR		"/sys/kernel/debug/sro"
+/* Retries of a refused undelegation before the kernel gives it up. */
+#define QUARANTINE_TRIES "/sys/module/arm_rmm_sro/parameters/quarantine_tries"
 #define MAX_SAMPLES	4096	/* timeline points kept per run */
 
 static struct {
@@ -138,9 +140,10 @@ static int write_file(const char *path, const char *text)
 }
 
 /* A 0/1 debugfs knob; -1 if it cannot be read. */
-static int read_flag(const char *path)
+/* The number in @path, or -1. */
+static long read_number(const char *path)
 {
-	char v[8] = "";
+	char v[24] = "";
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
@@ -148,7 +151,14 @@ static int read_flag(const char *path)
 		return -1;
 	n = read(fd, v, sizeof(v) - 1);
 	close(fd);
-	return n > 0 ? atoi(v) != 0 : -1;
+	return n > 0 ? strtol(v, NULL, 10) : -1;
+}
+
+static int read_flag(const char *path)
+{
+	long v = read_number(path);
+
+	return v < 0 ? -1 : v != 0;
 }
 
 static int emu(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -328,6 +338,7 @@ static int run_policy(const struct plan *p, const char *policy,
 	struct tracer *t;
 	char cmd[128], pool[32];
 	uint64_t orders[16];
+	long tries = read_number(QUARANTINE_TRIES);
 	double t0, due;
 	const char *state;
 	size_t i;
@@ -356,6 +367,12 @@ static int run_policy(const struct plan *p, const char *policy,
 	}
 	if (policy_cmd("load", policy))
 		return -EINVAL;
+	/*
+	 * The trace shows refusals the RMM kept up until the kernel gave up:
+	 * replayed as refusals given up at once, whatever the retries.
+	 */
+	if (tries > 0)
+		write_file(QUARANTINE_TRIES, "0");
 	if (env.fragment_mb && emu("fragment %llu", (unsigned long long)env.fragment_mb))
 		fprintf(stderr, "sroscope replay: the fragmenter failed; fresh memory\n");
 	err = map_realms(p, map);
@@ -415,6 +432,10 @@ static int run_policy(const struct plan *p, const char *policy,
 	for (i = 0; i < p->nrealms; i++)
 		emu("realm_destroy %u", map[i]);
 out:
+	if (tries > 0) {
+		snprintf(cmd, sizeof(cmd), "%ld", tries);
+		write_file(QUARANTINE_TRIES, cmd);
+	}
 	policy_cmd("unload", NULL);
 	write_file(SRO_DIR "/pool_size", "0");
 	emu("unfragment");

@@ -27,7 +27,7 @@ static const char doc[] =
 "leaks and failures, with realm, operation, size, source and latency.\n"
 "\v"
 "EVENTS: op_start op_end donate_req alloc alloc_fail donate donate_result\n"
-"reclaim free leak delegate fail (default: all).\n"
+"reclaim free leak delegate fail quarantine (default: all).\n"
 "\n"
 "EXAMPLES:\n"
 "  sroscope trace                     # every event, live\n"

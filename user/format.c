@@ -25,6 +25,7 @@ static const char *const event_names[SRO_EV_MAX] = {
 	[SRO_EV_LEAK] = "leak",
 	[SRO_EV_DELEGATE] = "delegate",
 	[SRO_EV_FAIL] = "fail",
+	[SRO_EV_QUARANTINE] = "quarantine",
 };
 
 static const char *const source_names[SRO_SRC_MAX] = {
@@ -36,7 +37,7 @@ static const char *const purpose_names[SRO_PURPOSE_MAX] = {
 };
 
 static const char *const free_names[SRO_FREE_MAX] = {
-	"tail", "cache", "reclaim", "undo", "host",
+	"tail", "cache", "reclaim", "undo", "host", "quarantine",
 };
 
 static const char *const fail_names[SRO_FAIL_MAX] = {
@@ -295,6 +296,11 @@ int format_event_text(char *buf, size_t len, const struct sro_event *e)
 		    (unsigned long long)e->addr, (unsigned long long)e->size,
 		    sro_source_name(e->source), e->status);
 		break;
+	case SRO_EV_QUARANTINE:
+		put(&o, " pa=0x%llx size=%llu source=%s tries=%u err=%d",
+		    (unsigned long long)e->addr, (unsigned long long)e->size,
+		    sro_source_name(e->source), e->count, e->status);
+		break;
 	case SRO_EV_DELEGATE:
 		put(&o, "%s pa=0x%llx size=%llu calls=%u ret=%d",
 		    e->flags & SRO_F_UNDELEGATE ? "undelegate" : "delegate",
@@ -404,6 +410,11 @@ struct json_object *format_event_json(const struct sro_event *e)
 		break;
 	case SRO_EV_LEAK:
 		jadd_range(o, e);
+		jadd_int(o, "err", e->status);
+		break;
+	case SRO_EV_QUARANTINE:
+		jadd_range(o, e);
+		jadd_u64(o, "tries", e->count);
 		jadd_int(o, "err", e->status);
 		break;
 	case SRO_EV_DELEGATE:

@@ -30,7 +30,8 @@ static const struct {
 	KS(host_bytes), KS(ops), KS(ops_failed), KS(ops_cancelled),
 	KS(ops_abandoned), KS(donate_retries), KS(busy_retries),
 	KS(delegate_calls), KS(undelegate_calls), KS(pool_bytes),
-	KS(pool_free_bytes), KS(pool_chunk_bytes),
+	KS(pool_free_bytes), KS(pool_chunk_bytes), KS(quarantined_bytes),
+	KS(quarantine_retries), KS(quarantine_freed_bytes),
 };
 
 /* One line split in words; false if it is not one we know. */

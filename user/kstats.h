@@ -31,6 +31,9 @@ struct kstats {
 	uint64_t donated_bytes;
 	uint64_t reclaimed_bytes;
 	uint64_t leaked_bytes;		/* given up: undelegate refused */
+	uint64_t quarantined_bytes;	/* refused, waiting for a retry */
+	uint64_t quarantine_retries;
+	uint64_t quarantine_freed_bytes; /* undelegated at last by a retry */
 	uint64_t cached_bytes;		/* delegated, kept for reuse */
 	uint64_t host_bytes;		/* delegated by the host itself */
 	uint64_t ops;

@@ -376,6 +376,15 @@ static void kernel_metrics(FILE *f, const struct kstats *k, uint64_t now)
 	prom_scalar(f, "sroscope_kernel_given_up_bytes_total", "counter",
 		    "Bytes given up for good since boot (undelegate refused), by the kernel's books.",
 		    k->leaked_bytes);
+	prom_scalar(f, "sroscope_kernel_quarantined_bytes", "gauge",
+		    "Bytes the RMM refused to undelegate that the kernel is still trying (quarantined: never reused; given up when the tries run out).",
+		    k->quarantined_bytes);
+	prom_scalar(f, "sroscope_kernel_quarantine_retries_total", "counter",
+		    "Undelegations of quarantined blocks tried again since boot.",
+		    k->quarantine_retries);
+	prom_scalar(f, "sroscope_kernel_quarantine_freed_bytes_total", "counter",
+		    "Bytes undelegated and freed by a retry after the RMM first refused, since boot.",
+		    k->quarantine_freed_bytes);
 	prom_scalar(f, "sroscope_kernel_ops_total", "counter",
 		    "SRO operations run since boot.",
 		    k->ops);

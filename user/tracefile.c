@@ -109,6 +109,8 @@ static const struct type_desc types[SRO_EV_MAX] = {
 		SRO_F_UNDELEGATE },
 	[SRO_EV_FAIL] = { "fail", OPF | B(F_STATUS) | B(F_ADDR),
 		.reason_max = SRO_FAIL_MAX },
+	[SRO_EV_QUARANTINE] = { "quarantine",
+		RANGE | B(F_STATUS) | B(F_COUNT), .granules = true },
 };
 
 static void put_le16(unsigned char *p, uint16_t v)

@@ -181,6 +181,8 @@ struct tracer *tracer_start(const char *cmd)
 		bpf_program__set_autoload(t->skel->progs.sro_fail, false);
 	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FREE)))
 		bpf_program__set_autoload(t->skel->progs.sro_free, false);
+	if (!(tracer_opts.emit_mask & (1U << SRO_EV_QUARANTINE)))
+		bpf_program__set_autoload(t->skel->progs.sro_quarantine, false);
 	t->skel->rodata->filter_realm = tracer_opts.realm;
 	t->skel->rodata->min_size = tracer_opts.min_size;
 	t->skel->rodata->emit_mask = tracer_opts.emit_mask;

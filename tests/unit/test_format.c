@@ -120,14 +120,14 @@ static void test_names(void **state)
 	static const char *const events[SRO_EV_MAX] = {
 		NULL, "op_start", "op_end", "donate_req", "alloc",
 		"alloc_fail", "donate", "donate_result", "reclaim", "free",
-		"leak", "delegate", "fail",
+		"leak", "delegate", "fail", "quarantine",
 	};
 	static const char *const sources[] = { "exact", "contig", "pool" };
 	static const char *const purposes[] = {
 		"sro", "rd", "rtt", "rec", "data",
 	};
 	static const char *const frees[] = {
-		"tail", "cache", "reclaim", "undo", "host",
+		"tail", "cache", "reclaim", "undo", "host", "quarantine",
 	};
 	static const char *const fails[] = {
 		"too_large", "nomem", "delegate", "bad_request",

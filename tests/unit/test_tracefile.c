@@ -150,6 +150,7 @@ static struct sro_event extreme(unsigned int type)
 		/* fallthrough */
 	case SRO_EV_DONATE:
 	case SRO_EV_LEAK:
+	case SRO_EV_QUARANTINE:
 		e.size = UINT64_MAX & ~4095ULL;
 		break;
 	case SRO_EV_FREE:
@@ -184,6 +185,7 @@ static const char *const kept[SRO_EV_MAX] = {
 	[SRO_EV_LEAK] = "op realm cmd addr size status source",
 	[SRO_EV_DELEGATE] = "addr size status count flags",
 	[SRO_EV_FAIL] = "op realm cmd addr status",
+	[SRO_EV_QUARANTINE] = "op realm cmd addr size status count source",
 };
 
 #define FIELD(f)	{ #f, offsetof(struct sro_event, f), \
@@ -662,9 +664,9 @@ struct bad_record {
 	SRO_EV_DONATE_REQ, 0, 0, 1, 7, 0, 0x4, size, count, state, level, flags
 
 static const struct bad_record bad_records[] = {
-	R("event type 0 out of range 1..12", 0, 0),
-	R("event type 13 out of range 1..12", 0, 13),
-	R("event type 255 out of range 1..12", 0, 255),
+	R("event type 0 out of range 1..13", 0, 0),
+	R("event type 14 out of range 1..13", 0, 14),
+	R("event type 255 out of range 1..13", 0, 255),
 	R("cpu 4096 out of range (max 4095)", 2, SRO_EV_OP_START, 0, 4096, 1, 1, 1),
 	R("realm 4294967296 out of range (max 4294967295)", 4,
 	  SRO_EV_OP_START, 0, 0, 1, 1ULL << 32, 1),
@@ -689,7 +691,7 @@ static const struct bad_record bad_records[] = {
 	R("op_end: flags 0x10 not allowed (allowed 0x4)", 0,
 	  SRO_EV_OP_END, 0, 0, 1, 1, 1, 5, 0, 0, SRO_F_UNKNOWN),
 	/* free: op realm cmd addr size status source */
-	R("free: reason 5 out of range 0..4", 0,
+	R("free: reason 6 out of range 0..5", 0,
 	  SRO_EV_FREE, 0, 0, 1, 1, 0, 0x1000, 4096, zz(SRO_FREE_MAX), 0),
 	/* fail: op realm cmd addr status */
 	R("fail: reason 8 out of range 0..7", 0,
