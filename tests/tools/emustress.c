@@ -35,7 +35,7 @@
 
 static const char *const faults[] = {
 	"partial", "zero", "fail_keep", "racing_keep", "undelegate_fail",
-	"delegate_fail", "busy", "blocked", "fail_late",
+	"delegate_fail", "busy", "blocked", "fail_late", "regroup",
 };
 #define NFAULTS	(sizeof(faults) / sizeof(faults[0]))
 

@@ -1,17 +1,23 @@
 #!/bin/sh
-# Contiguous requests: 2 MiB (one L2 block) is within MAX_PAGE_ORDER and
-# served; 8 MiB is not: alloc_pages_exact cannot, the failure is traced
-# as too_large and the cancellable operation is cancelled, nothing held.
+# Contiguous requests with no policy loaded: 2 MiB (one L2 block) is within
+# MAX_PAGE_ORDER and served by alloc_pages_exact; 8 MiB and 16 MiB are
+# above it and served by alloc_contig_pages, the kernel's own order, with
+# no failure traced. All of it comes back at destroy.
 . ./lib/sro.sh
+expect_eq "no policy" "$(cat "$POOL/policy")" default
 trace_start
-emu "realm_create 11" "huge 11 2097152"
-emu_fails "huge 11 8388608"
-expect_eq "held granules" "$(truth held 11)" 512
+emu "realm_create 11" "huge 11 2097152" "huge 11 8388608" "huge 11 16777216"
+expect_eq "held granules" "$(truth held 11)" $(( (2 + 8 + 16) * 256 ))
 trace_stop
 expect_eq "2 MiB as one L2 block" "$(count sro_donate_req 'level=L2 block=2097152 count=1 contig=1')" 1
 expect_eq "8 MiB as four L2 blocks" "$(count sro_donate_req 'level=L2 block=2097152 count=4 contig=1')" 1
-expect_eq "too_large failure" "$(count sro_fail 'reason=too_large arg=0x800000')" 1
-expect_eq "cancelled op" "$(count sro_op_end 'cancelled=1')" 1
+expect_eq "16 MiB as eight L2 blocks" "$(count sro_donate_req 'level=L2 block=2097152 count=8 contig=1')" 1
+expect_eq "2 MiB from exact" "$(count sro_alloc 'size=2097152 order=9 source=exact')" 1
+expect_eq "8 MiB from contig" "$(count sro_alloc 'size=8388608 order=11 source=contig')" 1
+expect_eq "16 MiB from contig" "$(count sro_alloc 'size=16777216 order=12 source=contig')" 1
+expect_eq "nothing failed" "$(count sro_fail)" 0
+expect_eq "nothing cancelled" "$(count sro_op_end 'cancelled=1')" 0
 check_books
 emu "realm_destroy 11"
 check_realm_gone 11
+expect_eq "source contig out bytes" "$(stat source contig out_bytes)" 0

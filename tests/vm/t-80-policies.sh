@@ -1,8 +1,9 @@
 #!/bin/sh
 # Each shipped policy decides as its source says, checked through the
-# trace (source of every block) and the per-source accounting; above
-# MAX_PAGE_ORDER (8 MiB contiguous) the built-in default fails, as the
-# CCA host tree does, while contig and pool serve it.
+# trace (source of every block) and the per-source accounting. Above
+# MAX_PAGE_ORDER (8 MiB contiguous) the kernel's own order serves from
+# contig, with or without a policy: a policy that names only exact is
+# completed by it, never left to fail.
 . ./lib/sro.sh
 pool_setup $((32 << 20)) $((16 << 20))
 expect_eq "policy without one loaded" "$(cat "$POOL/policy")" default
@@ -15,17 +16,18 @@ srcs() {
 }
 
 trace_start
-emu "realm_create 30" "rec_create 30 1"
-emu_fails "huge 30 8388608"
+emu "realm_create 30" "rec_create 30 1" "huge 30 8388608"
 trace_cut
-expect_eq "default: REC from exact" "$(srcs)" "16 0 0 "
-expect_eq "default: 8 MiB too large" "$(count sro_fail 'reason=too_large')" 1
+expect_eq "default: REC from exact, 8 MiB from contig" "$(srcs)" "16 1 0 "
+expect_eq "default: 8 MiB not a fallback" "$(count sro_alloc 'size=8388608 order=11 source=contig purpose=sro .* fallback=0')" 1
+expect_eq "default: no failure" "$(count sro_fail)" 0
 
 policy load exact
-emu "rec_create 30 1"
-emu_fails "huge 30 8388608"
+emu "rec_create 30 1" "huge 30 8388608"
 trace_cut
-expect_eq "exact: REC from exact" "$(srcs)" "16 0 0 "
+expect_eq "exact: REC from exact, 8 MiB completed by contig" "$(srcs)" "16 1 0 "
+expect_eq "exact: 8 MiB too large for exact" "$(count sro_alloc_fail 'source=exact')" 1
+expect_eq "exact: no failure" "$(count sro_fail)" 0
 expect_eq "policy named in debugfs" "$(cat "$POOL/policy")" exact
 
 policy swap contig

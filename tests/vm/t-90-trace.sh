@@ -21,13 +21,15 @@ trace_stop
 J=/tmp/json.out
 expect_eq "NDJSON lines" "$(nj check $J)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
 for ev in op_start op_end donate_req alloc alloc_fail donate donate_result \
-	  reclaim free leak delegate fail; do
+	  reclaim free leak delegate fail quarantine; do
 	expect_eq "$ev events (sroscope vs tracefs)" "$(nj count $J event=$ev)" "$(count sro_$ev)"
 done
 expect_eq "text lines" "$(grep -c '^[0-9:]* *[0-9.]* ' /tmp/text.out)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
 expect_eq "donated bytes" "$(nj sum $J size event=donate)" "$(books donated_bytes)"
 expect_eq "reclaimed bytes" "$(nj sum $J size event=reclaim)" "$(books reclaimed_bytes)"
-expect_eq "leaked bytes" "$(nj sum $J size event=leak)" "$((1 * GRANULE))"
+expect_eq "quarantined bytes (refused once, then freed)" "$(nj sum $J size event=quarantine)" "$((1 * GRANULE))"
+expect_eq "freed after quarantine" "$(nj sum $J size event=free reason=quarantine)" "$((1 * GRANULE))"
+expect_eq "leaked bytes" "$(nj sum $J size event=leak)" 0
 for r in 42 43; do
 	held=$(( $(nj sum $J size event=donate realm=$r) - $(nj sum $J size event=reclaim realm=$r) ))
 	expect_eq "realm $r held bytes (sroscope vs emulator)" "$held" \

@@ -46,22 +46,33 @@ function bad(msg) {
 	next
 }
 
+# A reclaim may bring back part of a donation (several pieces, each
+# naming its donation's address as block=): the donation is out until
+# every byte of it is back.
 / sro_reclaim: / {
-	pa = field("pa"); size = num(field("size"))
-	if (!(pa in held_size) || held_size[pa] != size) {
-		bad("reclaim of " pa "+" size " not donated as such")
+	pa = field("pa"); size = num(field("size")); blk = field("block")
+	if (blk == "")
+		blk = pa
+	if (!(blk in held_size) || held_size[blk] < size) {
+		bad("reclaim of " pa "+" size " (block " blk ") not donated as such")
 		next
 	}
-	realm_held[held_realm[pa]] -= size
-	delete held_size[pa]; delete held_realm[pa]
+	realm_held[held_realm[blk]] -= size
+	held_size[blk] -= size
+	back[pa] = 1
+	if (!held_size[blk]) {
+		delete held_size[blk]; delete held_realm[blk]
+	}
 	reclaimed += size
 	next
 }
 
 / sro_free: / {
 	pa = field("pa"); size = num(field("size"))
-	if (pa in held_size)
+	# The head of a donation may come back while the rest is still out.
+	if ((pa in held_size) && !(pa in back))
 		bad("free of " pa " while the realm world holds it")
+	delete back[pa]
 	# Every block goes back to the source it came from (a tail freed
 	# after a split starts inside a block: not checked here).
 	if (pa in source && source[pa] != field("source"))

@@ -140,6 +140,27 @@ check_books() {
 # The SRO executor's parameters (built in: /sys/module/arm_rmm_sro).
 SRO_PARAMS=/sys/module/arm_rmm_sro/parameters
 
+# Wait (up to 10 s) until the provider has retried every undelegation the
+# RMM refused: quarantined blocks are tried again 10 ms after a refusal,
+# doubling, 8 times by default (about 2.5 s).
+quarantine_settled() {
+	_i=0
+	until [ "$(stat quarantined_bytes)" = 0 ]; do
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || fail "quarantine not settled: $(stat quarantined_bytes) bytes"
+		sleep 0.1
+	done
+}
+
+# Refused undelegations given up at once (sro_leak) or, with "on", tried
+# again as the kernel does by default.
+refusals_final() {
+	case $1 in
+	on) echo 0 >"$SRO_PARAMS/quarantine_tries" ;;
+	off) echo 8 >"$SRO_PARAMS/quarantine_tries" ;;
+	esac
+}
+
 # sum_field EVENT FIELD [FILTER]: the sum of FIELD over matching events.
 sum_field() {
 	grep " $1: " /tmp/trace.txt | grep -- "${3:-}" |

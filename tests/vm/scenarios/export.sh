@@ -74,7 +74,9 @@ emu "realm_create 60" "rec_create 60 2"
 sleep 1
 emu "realm_create 61" "rec_create 61 1" "pdev_create 61" "leak 61 3" "realm_destroy 61"
 sleep 1
+refusals_final on
 emu "realm_create 62" "rec_create 62 1" "fault undelegate_fail 2" "rec_destroy 62 1" "realm_destroy 62"
+refusals_final off
 sleep 1
 emu "realm_create 63" "rec_create 63 2" "rec_destroy 63 2" "realm_destroy 63"
 emuloop 50 "pdev_create 60" "pdev_destroy 60" >/dev/null ||
