@@ -65,6 +65,9 @@ if [ "${VM_DEBUG:-0}" = 1 ]; then
 	# routes them instead (acpi=off would also lose the second CPU).
 	[ "$ARCH" = x86_64 ] && ARCH_APPEND="$ARCH_APPEND pci=noacpi"
 fi
+# The emulated RMM answers only when asked (it stands down by itself when
+# a real RMM is there).
+ARCH_APPEND="$ARCH_APPEND rmm_emu.enable=1"
 [ -n "${KIMAGE:-}" ] && IMAGE=$KIMAGE
 [ -f "$IMAGE" ] || die "no kernel at $IMAGE: run 'make kernel ARCH=$ARCH' first"
 
