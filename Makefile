@@ -59,7 +59,7 @@ vm-run: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) '$(CMD)'
 
 vm-test: kernel tools
-	$(Q)VM_DEBUG=$(DEBUG) VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),1500,600) $(if $(filter 1,$(DEBUG)),VM_MEM=3G) \
+	$(Q)VM_DEBUG=$(DEBUG) VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),1500,1200) $(if $(filter 1,$(DEBUG)),VM_MEM=3G) \
 		scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
 
 # The main job, on the emulated RMM: what sroscope sees of an SRO host.
