@@ -36,7 +36,6 @@
  */
 extern unsigned long long bpf_sro_pool_free_bytes(void) __ksym;
 extern void bpf_sro_pool_request_size(unsigned long long bytes) __ksym;
-extern unsigned long long bpf_sro_free_blocks(unsigned int order) __ksym;
 #endif
 
 #endif /* SRO_POLICY_ABI_H */
