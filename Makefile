@@ -16,6 +16,9 @@
 #   make vm-test ARCH=...               the in-VM test suite
 #   make prometheus-test ARCH=...       the exporter scraped by Prometheus
 #   make kernel-patches OUT=DIR         the series as posted to the list
+#   make check-series                   checkpatch --strict, and every patch
+#                                       built in three configurations, both
+#                                       architectures (about 25 minutes)
 #   make tools ARCH=...                 sroscope and the BPF objects
 #   make man                            the manual pages, in build/man/
 #   make deb                            the Debian package, in build/deb/
@@ -36,7 +39,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches tools man deb clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches check-series tools man deb clean help
 
 all: tools
 
@@ -99,6 +102,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory fuzz-smoke
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)tests/host/t-kconfig.sh
+	$(Q)scripts/check-series.sh
 	$(Q)tests/host/t-books-diff.sh
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)tests/host/t-rmi-ids.sh
@@ -144,6 +148,12 @@ prometheus-test: kernel tools
 kernel-patches:
 	$(Q)test -n "$(OUT)" || { echo "usage: make kernel-patches OUT=DIR"; exit 2; }
 	$(Q)scripts/kernel-series.sh format $(OUT)
+
+check-series: deps
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=arm64
+	$(Q)scripts/check-series.sh --build x86_64
+	$(Q)scripts/check-series.sh --build arm64
 
 clean:
 	rm -rf build

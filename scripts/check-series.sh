@@ -5,7 +5,14 @@
 #    patch that adds files, and only when every file it adds is covered by
 #    the F: lines of the MAINTAINERS entry the series adds (patch 1).
 #  - with --build ARCH: every patch applied in turn builds the arm_rmm
-#    directory with W=1 and no warning (the series bisects).
+#    directory with W=1 and no warning (the series bisects), in three
+#    configurations of the test base:
+#      minimal   tinyconfig + 64BIT + ARM_RMM_SRO: no debugfs, tracing,
+#                BPF, KUnit or CONTIG_ALLOC (every optional part absent)
+#      defconfig the architecture's defconfig + every ARM_RMM option
+#                that survives its dependencies, KUnit and the SRO
+#                KUnit suite as modules
+#      test      the sroscope test kernel's configuration (everything on)
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +25,9 @@ covered=$(sed -n '/^+F:\t/s/^+F:\t//p' "$REPO"/kernel/patches/0001-*.patch)
 [ -n "$covered" ] || die "patch 1 adds no MAINTAINERS entry"
 bad=0
 for p in "$REPO"/kernel/patches/*.patch; do
-	out=$("$SRC/scripts/checkpatch.pl" --strict --no-tree -q \
+	# From the kernel tree: checkpatch reads its settings from the
+	# directory it runs in.
+	out=$(cd "$SRC" && scripts/checkpatch.pl --strict --no-tree -q \
 		--ignore FILE_PATH_CHANGES "$p" 2>&1) || {
 		echo "$out"
 		bad=1
@@ -48,22 +57,44 @@ BUILD=$CACHE/build-$ARCH
 tmp=$(mktemp -d)
 trap 'git -C "$SRC" worktree remove --force "$tmp/tree" >/dev/null 2>&1; rm -rf "$tmp"' EXIT
 git -C "$SRC" worktree add -q --detach "$tmp/tree" sroscope-base
-mkdir -p "$tmp/o"
-cp "$BUILD/.config" "$tmp/o/.config"
-make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS olddefconfig >/dev/null
-make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS -j"$(nproc)" prepare >/dev/null 2>&1
+K="make -s -C $tmp/tree ARCH=$KARCH CROSS_COMPILE=$CROSS"
+CONFIGS="minimal defconfig test"
+for c in $CONFIGS; do
+	mkdir -p "$tmp/$c"
+	case $c in
+	minimal)
+		$K O="$tmp/$c" tinyconfig >/dev/null
+		printf 'CONFIG_64BIT=y\n' >>"$tmp/$c/.config" ;;
+	defconfig)
+		$K O="$tmp/$c" defconfig >/dev/null
+		printf 'CONFIG_KUNIT=m\n' >>"$tmp/$c/.config" ;;
+	test)
+		cp "$BUILD/.config" "$tmp/$c/.config" ;;
+	esac
+	$K O="$tmp/$c" olddefconfig >/dev/null 2>&1
+	echo "check-series: preparing the $c configuration" >&2
+	$K O="$tmp/$c" -j"$(nproc)" prepare >/dev/null 2>&1 || die "$c: prepare failed"
+done
 for p in "$REPO"/kernel/patches/*.patch; do
 	git -C "$tmp/tree" -c user.name=x -c user.email=x@x am -q "$p"
-	# Turn on whatever the series offers so far, so the step really builds.
-	grep -h '^CONFIG_ARM_RMM' "$REPO"/kernel/config/*.config >>"$tmp/o/.config"
-	make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS olddefconfig >/dev/null
-	log=$(make -s -C "$tmp/tree" O="$tmp/o" ARCH=$KARCH CROSS_COMPILE=$CROSS \
-		-j"$(nproc)" W=1 drivers/firmware/arm_rmm/ 2>&1) || { echo "$log"; die "$(basename "$p") does not build"; }
-	if echo "$log" | grep -q "warning:"; then
-		echo "$log"
-		die "$(basename "$p") builds with warnings"
-	fi
-	built=$(ls "$tmp/o/drivers/firmware/arm_rmm/"*.o 2>/dev/null | wc -l)
-	[ "$built" -gt 0 ] || die "$(basename "$p"): nothing built in arm_rmm"
-	echo "check-series: $(basename "$p") builds with W=1, no warning ($(grep -c '^CONFIG_ARM_RMM.*=y' "$tmp/o/.config") ARM_RMM options on, $built objects)"
+	for c in $CONFIGS; do
+		# Turn on what the series offers so far, so the step really
+		# builds: only the SRO core in the minimal configuration.
+		case $c in
+		minimal) echo CONFIG_ARM_RMM_SRO=y >>"$tmp/$c/.config" ;;
+		defconfig) grep -h '^CONFIG_ARM_RMM' "$REPO"/kernel/config/*.config |
+			sed 's/^\(CONFIG_ARM_RMM_SRO_KUNIT_TEST\)=y/\1=m/' >>"$tmp/$c/.config" ;;
+		*) grep -h '^CONFIG_ARM_RMM' "$REPO"/kernel/config/*.config >>"$tmp/$c/.config" ;;
+		esac
+		$K O="$tmp/$c" olddefconfig >/dev/null 2>&1
+		log=$($K O="$tmp/$c" -j"$(nproc)" W=1 drivers/firmware/arm_rmm/ 2>&1) ||
+			{ echo "$log"; die "$(basename "$p") does not build ($c)"; }
+		if echo "$log" | grep -q "warning:"; then
+			echo "$log"
+			die "$(basename "$p") builds with warnings ($c)"
+		fi
+		built=$(ls "$tmp/$c/drivers/firmware/arm_rmm/"*.o 2>/dev/null | wc -l)
+		[ "$built" -gt 0 ] || die "$(basename "$p"): nothing built in arm_rmm ($c)"
+		echo "check-series: $(basename "$p") builds with W=1, no warning in $c ($(grep -c '^CONFIG_ARM_RMM.*=[ym]' "$tmp/$c/.config") ARM_RMM options on, $built objects)"
+	done
 done
