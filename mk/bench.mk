@@ -1,4 +1,6 @@
-# make bench: the BPF cost per event natively on this host, then the
+# make bench: the BPF cost per event natively on this host, the scrape
+# cost, the allocation path with the series' events off against the same
+# kernel with them compiled out (two kernels booted in turns), then the
 # benchmarks inside the x86_64 VM (3 GiB), bpftrace included for the
 # side-by-side comparison. Markdown on stdout.
 
@@ -35,6 +37,8 @@ bench: bench-deps
 	$(Q)$(BENCH_HOST)/bpf_cost
 	$(Q)echo
 	$(Q)$(BENCH_HOST)/scrape_cost
+	$(Q)echo
+	$(Q)scripts/bench-disabled.sh
 	$(Q)rm -rf $(BENCH_ROOT) && cp -a build/x86_64/vmroot $(BENCH_ROOT)
 	$(Q)cp "$$(command -v bpftrace)" "$$(command -v wrk)" $(BENCH_ROOT)/bin/
 	$(Q)cp tests/bench/*.bt $(BENCH_ROOT)/lib/sroscope/

@@ -1,0 +1,73 @@
+#!/bin/sh
+# make bench: what the series' observability costs when nobody looks.
+# The provider's allocation path (sroscope-bench-alloc) on the test
+# kernel as built, events off and nothing attached, beside the same
+# kernel with the trace events compiled out (kernel-build.sh BARE=1:
+# NOTRACE, which also removes every clock read they guard). Both keep
+# the per-CPU counters: they are the sro/stats totals, not tracing.
+# The two kernels boot in turns, BENCH_BOOTS pairs, so a machine that
+# slows down mid-run slows both. Markdown on stdout.
+set -eu
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BOOTS=${BENCH_BOOTS:-6}
+N=${BENCH_ALLOC_N:-100000}
+ROUNDS=${BENCH_ROUNDS:-5}
+die() { echo "bench-disabled: $*" >&2; exit 1; }
+
+BARE_IMAGE=$(BARE=1 "$REPO/scripts/kernel-build.sh" x86_64) || die "no bare kernel"
+runs=$(mktemp)
+trap 'rm -f "$runs"' EXIT
+i=1
+while [ $i -le "$BOOTS" ]; do
+	for k in off out; do
+		img=
+		[ $k = out ] && img=$BARE_IMAGE
+		echo "bench-disabled: boot $i/$BOOTS, events $k" >&2
+		KIMAGE=$img "$REPO/scripts/vm-run.sh" x86_64 \
+			"sroscope-bench-alloc $N 4096 $ROUNDS" | tr -d '\r' |
+			awk -v k=$k -v b=$i '$1 == "bench-alloc" { print b, k, $2 }' >>"$runs"
+	done
+	i=$((i + 1))
+done
+[ "$(wc -l <"$runs")" -eq $((BOOTS * ROUNDS * 2)) ] ||
+	die "expected $((BOOTS * ROUNDS * 2)) rounds, got: $(cat "$runs")"
+
+echo "## The allocation path with tracing off vs compiled out"
+echo
+echo "rmi_mem_alloc() + rmi_mem_free() of 4 KiB ($N per round, undelegated,"
+echo "no RMM, nothing attached): the test kernel with its sro events off"
+echo "beside the same kernel built with them compiled out. $BOOTS boots of"
+echo "each in turns, $ROUNDS rounds per boot; ns per operation (TCG: read"
+echo "the ratio). Goal: <= 1.02x."
+echo
+echo "| boot | off: median ns/op | compiled out: median ns/op | ratio |"
+echo "|---|---|---|---|"
+# Per boot pair, the ratio of the medians; then the median of those and
+# their spread.
+awk -v boots="$BOOTS" '
+function med(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{ v[$1, $2, ++n[$1, $2]] = $3 }
+END {
+	for (b = 1; b <= boots; b++) {
+		for (k = 1; k <= n[b, "off"]; k++) x[k] = v[b, "off", k]
+		off = med(x, n[b, "off"])
+		for (k = 1; k <= n[b, "out"]; k++) y[k] = v[b, "out", k]
+		out = med(y, n[b, "out"])
+		r[b] = off / out
+		printf "| %d | %d | %d | %.3f |\n", b, off, out, r[b]
+		s[b] = r[b]
+	}
+	m = med(s, boots)
+	lo = hi = r[1]
+	for (b = 2; b <= boots; b++) {
+		if (r[b] < lo) lo = r[b]
+		if (r[b] > hi) hi = r[b]
+	}
+	printf "\nratio off / compiled out: median %.3fx (boots %.3f to %.3f)\n", m, lo, hi
+}' "$runs"
