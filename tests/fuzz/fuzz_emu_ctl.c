@@ -6,8 +6,8 @@
  * may carry: up to 256 bytes, cut at the first NUL.
  *
  * Beyond not crashing, a command it accepts must be what the runner
- * relies on (a known command, a realm id in range, a bounded count, a
- * fault name that is one word), and must parse back to itself when
+ * relies on (a known command, a realm id in range, every number within
+ * its ceiling, a fault name that is one word), and must parse back to itself when
  * written out again in canonical form.
  */
 #include <errno.h>
@@ -22,6 +22,8 @@
 
 static void check(const struct emu_ctl_cmd *c)
 {
+	unsigned int i;
+
 	if (c->op >= EMU_CTL_NR || c->nargs > EMU_CTL_MAX_ARGS ||
 	    !emu_ctl_name(c->op))
 		abort();
@@ -32,6 +34,10 @@ static void check(const struct emu_ctl_cmd *c)
 		abort();
 	if (c->op != EMU_CTL_FAULT && c->word)
 		abort();
+	/* Every number within its ceiling: nothing left to clamp. */
+	for (i = c->word ? 1 : 0; i < c->nargs; i++)
+		if (c->arg[i] > emu_ctl_arg_max(c->op, i, MAX_REALMS))
+			abort();
 }
 
 /* @c written out as a canonical command line. */
