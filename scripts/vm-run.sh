@@ -22,6 +22,12 @@
 # (scripts/cca-firmware.sh builds it; VM_FIRMWARE=FILE uses another
 # qemu_fw.bios), the kernel as TF-A's BL33 at NS-EL2. The firmware's
 # console shares the kernel's serial, in the log.
+#
+# VM_ROOT=DIR: boot DIR, a Debian root with systemd, instead of busybox:
+# systemd is PID 1 and runs CMD as a service once the system is up, with
+# /sroscope as above (no shared libraries copied: the root has its own).
+# DIR is packed as it is, one file system deep (mounts under it are left
+# out), and not changed (tests/host/t-deb.sh: the units as shipped).
 set -eu
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,14 +92,11 @@ real)
 *) die "unknown VM_RMM '$RMM' (only 'real')" ;;
 esac
 
-BUSYBOX=$("$REPO/scripts/fetch-busybox.sh" "$ARCH")
-
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 ROOT=$WORK/root
 mkdir -p "$ROOT/bin" "$ROOT/dev" "$ROOT/proc" "$ROOT/sys" "$ROOT/tmp" \
 	"$ROOT/sroscope/bin" "$ROOT/sroscope/tests"
-cp "$BUSYBOX" "$ROOT/bin/busybox"
 [ -d "$OVERLAY" ] && cp -a "$OVERLAY/." "$ROOT/sroscope/"
 cp -a "$REPO/tests/vm" "$ROOT/sroscope/tests/"
 
@@ -127,9 +130,41 @@ copy_libs() {
 		done
 	done
 }
-copy_libs
 
 printf '%s\n' "$CMD" >"$ROOT/cmd"
+if [ -n "${VM_ROOT:-}" ]; then
+	[ -x "$VM_ROOT/lib/systemd/systemd" ] || die "no systemd in $VM_ROOT"
+	rmdir "$ROOT/bin" "$ROOT/dev" "$ROOT/proc" "$ROOT/sys" "$ROOT/tmp"
+	# CMD as a service once the system is up; its exit status to the
+	# serial console; then an immediate reboot, which ends QEMU. No
+	# getty on the consoles: the virtio one carries CMD's output.
+	S=$ROOT/etc/systemd/system
+	mkdir -p "$S/multi-user.target.wants"
+	cat >"$S/sroscope-vm.service" <<'UNIT'
+[Unit]
+Description=vm-run.sh: the command
+After=multi-user.target
+
+[Service]
+Type=oneshot
+WorkingDirectory=/sroscope
+Environment=PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
+ExecStart=/bin/sh -c 'sh /cmd >/dev/hvc0 2>&1 </dev/null; echo "@@SROSCOPE-EXIT=$?@@" >/dev/console; systemctl reboot -ff'
+UNIT
+	ln -s ../sroscope-vm.service "$S/multi-user.target.wants/"
+	ln -s /dev/null "$S/serial-getty@.service"
+	ln -s /dev/null "$S/getty@.service"
+	ARCH_APPEND="$ARCH_APPEND rdinit=/lib/systemd/systemd"
+	# The root first, then these files over it: the kernel unpacks
+	# cpio archives one after the other.
+	{
+		(cd "$VM_ROOT" && find . -xdev | cpio -o -H newc --quiet)
+		(cd "$ROOT" && find . | cpio -o -H newc --quiet)
+	} | gzip -1 >"$WORK/initramfs.gz"
+else
+BUSYBOX=$("$REPO/scripts/fetch-busybox.sh" "$ARCH")
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+copy_libs
 cat >"$ROOT/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -164,6 +199,7 @@ reboot -f
 INIT
 chmod +x "$ROOT/init"
 (cd "$ROOT" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initramfs.gz"
+fi
 
 # The console log of this run; kept as $CACHE/vm-ARCH.log at the end
 # (vm-arm64-rmm-real.log with VM_RMM=real), so that two VMs running at

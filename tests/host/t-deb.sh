@@ -14,7 +14,11 @@
 #     the same events as the kernel's tracefs, and loads a policy from
 #     /usr/lib/sroscope/policies, and the sroscope-policy unit's commands
 #     work within its CapabilityBoundingSet= and SystemCallFilter= (when
-#     this host has capsh and strace to check them).
+#     this host has capsh and strace to check them);
+#  3. that root booted in the test VM with systemd as PID 1: both units
+#     started, stopped and restarted by systemd as shipped, the exporter
+#     serving with no capability, no root and a seccomp filter
+#     (tests/vm/systemd/units.sh), systemd-analyze security's figures.
 #
 #   t-deb.sh [PACKAGE.deb]     default build/deb/sroscope_VERSION_amd64.deb
 #
@@ -22,7 +26,7 @@
 # (DEB_MIRROR, default http://deb.debian.org/debian). The debootstrapped
 # base is kept as $SROSCOPE_CACHE/deb-chroot/bookworm-minbase.tar.gz and
 # made again when older than DEB_CHROOT_MAX_DAYS (7); the .debs apt
-# downloads are kept beside it. T_DEB_VM=0 leaves out part 2.
+# downloads are kept beside it. T_DEB_VM=0 leaves out parts 2 and 3.
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
@@ -92,6 +96,27 @@ mount_root() {	# the chroot's /proc, a minimal /dev, name resolution
 		mount --bind "/dev/$d" "$ROOT/dev/$d" || return 1
 	done
 	cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf"
+}
+
+# in_vm TAG WHAT DONE CMD [VAR=VALUE...]: CMD in the x86_64 test VM with
+# vm-run.sh's settings VAR=VALUE; its "ok:"/"FAIL:" lines shown under TAG;
+# passed when it exits 0 having printed DONE.
+in_vm() {
+	local tag=$1 what=$2 done=$3 cmd=$4 t0 rc
+	shift 4
+	t0=$(date +%s)
+	[ -f "$CACHE/build-x86_64/arch/x86/boot/bzImage" ] ||
+		die "no x86_64 kernel in $CACHE (make kernel ARCH=x86_64)"
+	env VM_TIMEOUT="${T_DEB_VM_TIMEOUT:-600}" "$@" "$REPO/scripts/vm-run.sh" x86_64 "$cmd" \
+		>"$WORK/$tag.out" 2>&1
+	rc=$?
+	tr -d '\r' <"$WORK/$tag.out" | grep -v '^\s*$' |
+		sed "s/^ok: /ok: $tag: /; s/^FAIL: /FAIL: deb: $tag: /"
+	if [ $rc = 0 ] && tr -d '\r' <"$WORK/$tag.out" | grep -q "^$done"; then
+		echo "ok: $what ($(($(date +%s) - t0)) s)"
+	else
+		fail "$what (exit $rc; console: $CACHE/vm-x86_64.log)"
+	fi
 }
 
 # --- The clean Debian 12 base, debootstrapped once and cached ---------
@@ -301,6 +326,19 @@ else
 	fail "cannot install man-db and systemd in the chroot"
 fi
 
+# --- The units as shipped: systemd as PID 1 in the test VM -----------------
+# This root (the package and systemd installed by apt) booted with
+# systemd as init: the units run with every sandboxing option they set
+# (tests/vm/systemd/units.sh says what is checked).
+if [ "${T_DEB_VM:-1}" = 0 ]; then
+	echo "ok: (T_DEB_VM=0: the units not run under systemd)"
+elif [ ! -x "$ROOT/lib/systemd/systemd" ]; then
+	fail "no systemd in the chroot: the units not run"
+else
+	in_vm systemd "the units under systemd as PID 1" "ok: all passed under systemd" \
+		'bash tests/vm/systemd/units.sh' VM_ROOT="$ROOT" VM_OVERLAY=/nonexistent
+fi
+
 # --- Remove, then purge ------------------------------------------------------
 in_root dpkg -L sroscope >"$WORK/files" || fail "dpkg -L sroscope"
 if in_root dpkg -r sroscope >"$WORK/remove.log" 2>&1; then
@@ -466,18 +504,8 @@ if [ -f $T/allowed-syscalls ]; then
 fi
 echo "ok: all passed in the guest"
 GUEST
-	t0=$(date +%s)
-	[ -f "$CACHE/build-x86_64/arch/x86/boot/bzImage" ] ||
-		die "no x86_64 kernel in $CACHE (make kernel ARCH=x86_64)"
-	VM_OVERLAY=$OVL VM_TIMEOUT=${T_DEB_VM_TIMEOUT:-600} "$REPO/scripts/vm-run.sh" x86_64 \
-		'cd tests/vm && sh ./deb-installed.sh' >"$WORK/vm.out" 2>&1
-	rc=$?
-	tr -d '\r' <"$WORK/vm.out" | grep -v '^\s*$' | sed 's/^ok: /ok: vm: /; s/^FAIL: /FAIL: deb: vm: /'
-	if [ $rc = 0 ] && tr -d '\r' <"$WORK/vm.out" | grep -q "^ok: all passed in the guest"; then
-		echo "ok: the installed tree in the VM ($(($(date +%s) - t0)) s)"
-	else
-		fail "in the VM (exit $rc; console: $CACHE/vm-x86_64.log)"
-	fi
+	in_vm vm "the installed tree in the VM" "ok: all passed in the guest" \
+		'cd tests/vm && sh ./deb-installed.sh' VM_OVERLAY="$OVL"
 fi
 
 if [ "$failures" != 0 ]; then
