@@ -190,13 +190,20 @@ int cmd_export(int argc, char **argv)
 	struct httpd *d;
 	socklen_t sslen;
 	sigset_t stop;
-	int sig, fd;
+	char bound[64];
+	int sig, fd, err;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	if (httpd_parse_listen(env.listen, &ss, &sslen)) {
+	err = httpd_parse_listen(env.listen, &ss, &sslen);
+	if (err == -ERANGE) {
+		fprintf(stderr, "sroscope export: invalid port in listen address '%s' "
+			"(a number from 1 to 65535)\n", env.listen);
+		return 2;
+	}
+	if (err) {
 		fprintf(stderr, "sroscope export: invalid listen address '%s' "
-			"(ADDR:PORT, [IPV6]:PORT or :PORT)\n", env.listen);
+			"(ADDR:PORT, [IPV6]:PORT or :PORT, ADDR numeric)\n", env.listen);
 		return 2;
 	}
 	/*
@@ -218,6 +225,9 @@ int cmd_export(int argc, char **argv)
 		tracer_stop(x.tracer);
 		return 1;
 	}
+	/* What the kernel bound, which is what clients must ask for. */
+	if (httpd_local_address(fd, bound, sizeof(bound)))
+		snprintf(bound, sizeof(bound), "%s", env.listen);
 	x.stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
 	/*
 	 * Loaded, attached, bound and opened: nothing left that needs a
@@ -236,7 +246,7 @@ int cmd_export(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
-		env.listen);
+		bound);
 	sigwait(&stop, &sig);
 	httpd_stop(d);
 	tracer_stop(x.tracer);

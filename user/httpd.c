@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <unistd.h>
 #include <stdio.h>
@@ -16,7 +17,29 @@
 #include "httpd.h"
 #include "prom.h"
 
-/* "HOST:PORT", "[V6]:PORT" or ":PORT" (every address) into @ss. */
+/* A TCP port: 1 to 65535 in decimal digits only, or -ERANGE. */
+static int parse_port(const char *s, unsigned int *port)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -ERANGE;
+		v = v * 10 + (*p - '0');
+		if (v > 65535)
+			return -ERANGE;
+	}
+	if (p == s || v < 1)
+		return -ERANGE;
+	*port = v;
+	return 0;
+}
+
+/*
+ * "HOST:PORT", "[V6]:PORT" or ":PORT" (every address) into @ss. The port
+ * is checked here: getaddrinfo() would take "99999" modulo 65536.
+ */
 int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss,
 			socklen_t *len)
 {
@@ -26,12 +49,15 @@ int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss,
 	};
 	char host[128], *port;
 	struct addrinfo *ai;
+	unsigned int num;
 	const char *h;
 	int err;
 
-	snprintf(host, sizeof(host), "%s", spec);
+	if (strlen(spec) >= sizeof(host))
+		return -EINVAL;
+	strcpy(host, spec);
 	port = strrchr(host, ':');
-	if (!port || !port[1])
+	if (!port)
 		return -EINVAL;
 	*port++ = '\0';
 	h = host;
@@ -40,9 +66,16 @@ int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss,
 			return -EINVAL;
 		port[-2] = '\0';
 		h = host + 1;
+		if (!*h)
+			return -EINVAL;
+		hints.ai_family = AF_INET6;
 	} else if (strchr(host, ':')) {
 		return -EINVAL;		/* IPv6 needs brackets */
+	} else if (*h) {
+		hints.ai_family = AF_INET;	/* and only IPv6 has them */
 	}
+	if (parse_port(port, &num))
+		return -ERANGE;
 	if (!*h)
 		h = NULL;
 	err = getaddrinfo(h, port, &hints, &ai);
@@ -52,6 +85,23 @@ int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss,
 	*len = ai->ai_addrlen;
 	freeaddrinfo(ai);
 	return 0;
+}
+
+int httpd_local_address(int fd, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN], serv[8];
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int n;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -errno;
+	if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host),
+			serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV))
+		return -EINVAL;
+	n = snprintf(buf, size, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+		     host, serv);
+	return n < 0 || (size_t)n >= size ? -ENOSPC : 0;
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,

@@ -16,9 +16,18 @@ struct httpd {
 	void *ctx;
 };
 
-/* "HOST:PORT", "[V6]:PORT" or ":PORT" (every address); 0 or -EINVAL. */
+/*
+ * "HOST:PORT", "[V6]:PORT" or ":PORT" (every address), HOST numeric, PORT
+ * 1 to 65535 in digits. 0, -ERANGE for a bad port, -EINVAL otherwise.
+ */
 int httpd_parse_listen(const char *spec, struct sockaddr_storage *ss,
 		       socklen_t *len);
+
+/*
+ * The address socket @fd is bound to, as "HOST:PORT" or "[V6]:PORT"
+ * (what the kernel gave, not what was asked). 0 or -errno.
+ */
+int httpd_local_address(int fd, char *buf, size_t size);
 
 /*
  * A socket bound to @ss and listening, made before privileges are

@@ -20,6 +20,13 @@ expect_eq "bad address: exit status" "$?" 2
 echo "$out" | grep -q "invalid listen address 'nowhere'" || fail "unclear error: $out"
 out=$(sroscope export -l '::1:9435' 2>&1)
 expect_eq "IPv6 without brackets: exit status" "$?" 2
+# A port out of range is refused, not taken modulo 65536.
+for p in 99999 0 65536 +80 9435x; do
+	out=$(timeout 20 sroscope export -l "127.0.0.1:$p" 2>&1)
+	expect_eq "port '$p': exit status" "$?" 2
+	echo "$out" | grep -q "invalid port in listen address '127.0.0.1:$p' (a number from 1 to 65535)" ||
+		fail "unclear error for port '$p': $out"
+done
 
 echo 1 >/proc/sys/kernel/bpf_stats_enabled || fail "cannot turn BPF statistics on"
 scope ex export
