@@ -24,7 +24,7 @@
 #include "metrics.h"
 #include "tracer.h"
 
-#define DEFAULT_LISTEN	"127.0.0.1:9435"
+#define DEFAULT_LISTEN	"127.0.0.1:29435"
 
 static struct {
 	const char *listen;
@@ -51,10 +51,10 @@ static const char doc[] =
 "alert rules over them.\n"
 "\n"
 "EXAMPLES:\n"
-"  sroscope export                        # 127.0.0.1:9435\n"
-"  sroscope export -l 0.0.0.0:9435        # every IPv4 address\n"
+"  sroscope export                        # 127.0.0.1:29435\n"
+"  sroscope export -l 0.0.0.0:29435       # every IPv4 address\n"
 "  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
-"  curl -s localhost:9435/metrics | grep sroscope_held_bytes\n";
+"  curl -s localhost:29435/metrics | grep sroscope_held_bytes\n";
 
 static const struct argp_option options[] = {
 	{ "listen", 'l', "ADDR:PORT", 0, "Listen here (default " DEFAULT_LISTEN ")" },

@@ -32,7 +32,7 @@ static void test_valid(void **state)
 		int family;
 		unsigned int port;
 	} ok[] = {
-		{ "127.0.0.1:9435", AF_INET, 9435 },
+		{ "127.0.0.1:29435", AF_INET, 29435 },
 		{ "0.0.0.0:1", AF_INET, 1 },
 		{ ":65535", AF_INET, 65535 },
 		{ "[::1]:9500", AF_INET6, 9500 },
@@ -81,9 +81,9 @@ static void test_bad_address(void **state)
 {
 	char big[300];
 	static const char *const bad[] = {
-		"nowhere", "localhost:9435", "::1:9435", "[::1:9435", "::1]:9435",
-		"[]:9435", "256.0.0.1:9435", "[127.0.0.1]:9435",
-		"", "9435",
+		"nowhere", "localhost:29435", "::1:29435", "[::1:29435", "::1]:29435",
+		"[]:29435", "256.0.0.1:29435", "[127.0.0.1]:29435",
+		"", "29435",
 	};
 	const char *const toolong[] = { big };
 

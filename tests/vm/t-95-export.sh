@@ -12,13 +12,13 @@ metric() {
 	awk -v k="$1" '$1 == k { print $2 }' "$M"
 }
 scrape() {
-	wget -q -O "$M" "http://127.0.0.1:${1:-9435}/metrics" || fail "scrape failed"
+	wget -q -O "$M" "http://127.0.0.1:${1:-29435}/metrics" || fail "scrape failed"
 }
 
 out=$(sroscope export -l nowhere 2>&1)
 expect_eq "bad address: exit status" "$?" 2
 echo "$out" | grep -q "invalid listen address 'nowhere'" || fail "unclear error: $out"
-out=$(sroscope export -l '::1:9435' 2>&1)
+out=$(sroscope export -l '::1:29435' 2>&1)
 expect_eq "IPv6 without brackets: exit status" "$?" 2
 # A port out of range is refused, not taken modulo 65536.
 for p in 99999 0 65536 +80 9435x; do
@@ -32,8 +32,8 @@ echo 1 >/proc/sys/kernel/bpf_stats_enabled || fail "cannot turn BPF statistics o
 scope ex export
 out=$(timeout 20 sroscope export 2>&1)
 expect_eq "port in use: exit status" "$?" 1
-echo "$out" | grep -q "cannot listen on 127.0.0.1:9435" || fail "unclear error: $out"
-grep -q "serving http://127.0.0.1:9435/metrics" /tmp/ex.err || fail "not on loopback by default: $(cat /tmp/ex.err)"
+echo "$out" | grep -q "cannot listen on 127.0.0.1:29435" || fail "unclear error: $out"
+grep -q "serving http://127.0.0.1:29435/metrics" /tmp/ex.err || fail "not on loopback by default: $(cat /tmp/ex.err)"
 # Loaded and listening, it keeps no capability (every thread), and the
 # scrapes below still read the maps and the kernel's counters.
 for task in /proc/$SCOPE_ex/task/*; do
@@ -96,9 +96,9 @@ scope_end ex
 grep -q "stopped after" /tmp/ex.err || fail "no clean stop: $(cat /tmp/ex.err)"
 
 # A donation map of 4 entries: what does not fit is counted, not hidden.
-scope ex2 export -l 127.0.0.1:9436 --max-donations 4 --kernel-stats /nonexistent
+scope ex2 export -l 127.0.0.1:29436 --max-donations 4 --kernel-stats /nonexistent
 emu "realm_create 58" "rec_create 58 2"
-scrape 9436
+scrape 29436
 expect_eq "map full: entries" "$(metric 'sroscope_map_entries{map="outstanding"}')" 4
 expect_eq "map full: capacity" "$(metric 'sroscope_map_max_entries{map="outstanding"}')" 4
 lost=$(metric 'sroscope_lost_events_total{reason="outstanding_map_full"}')
