@@ -238,7 +238,7 @@ int cmd_export(int argc, char **argv)
 		tracer_stop(x.tracer);
 		return 1;
 	}
-	d = httpd_start(fd, 30, collect, &x);
+	d = httpd_start(fd, &httpd_default_limits, collect, &x);
 	if (!d) {
 		fprintf(stderr, "sroscope export: cannot start the HTTP server: %s\n",
 			strerror(errno));
