@@ -22,13 +22,17 @@
 #include "httpd.h"
 #include "kstats.h"
 #include "metrics.h"
+#include "sandbox.h"
 #include "tracer.h"
 
 #define DEFAULT_LISTEN	"127.0.0.1:29435"
 
+#define DEFAULT_USER	"nobody"
+
 static struct {
 	const char *listen;
 	const char *stats_path;
+	const char *user;	/* NULL: the default */
 } env = {
 	.listen = DEFAULT_LISTEN,
 	.stats_path = SRO_STATS_PATH,
@@ -47,6 +51,8 @@ static const char doc[] =
 "\v"
 "Listens on " DEFAULT_LISTEN " unless told otherwise: put it behind\n"
 "Prometheus on the same host, or choose the address on purpose.\n"
+"Once its programs are attached and its socket bound it serves as\n"
+DEFAULT_USER " (--user), without capabilities, under a seccomp filter.\n"
 "docs/metrics.md lists the metrics; dashboards/ has Grafana dashboards and\n"
 "alert rules over them.\n"
 "\n"
@@ -59,6 +65,8 @@ static const char doc[] =
 static const struct argp_option options[] = {
 	{ "listen", 'l', "ADDR:PORT", 0, "Listen here (default " DEFAULT_LISTEN ")" },
 	{ "kernel-stats", 's', "PATH", 0, "The kernel's counters (default " SRO_STATS_PATH ")" },
+	{ "user", 'u', "USER", 0, "Serve as USER, a name or a uid (default "
+	  DEFAULT_USER " when started as root)" },
 	{},
 };
 
@@ -70,6 +78,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 's':
 		env.stats_path = arg;
+		break;
+	case 'u':
+		env.user = arg;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -186,6 +197,7 @@ int cmd_export(int argc, char **argv)
 		.children = children,
 	};
 	struct exporter x = { .stats_fd = -1 };
+	struct run_as as = {}, *asp = &as;
 	struct sockaddr_storage ss;
 	struct httpd *d;
 	socklen_t sslen;
@@ -204,6 +216,15 @@ int cmd_export(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "sroscope export: invalid listen address '%s' "
 			"(ADDR:PORT, [IPV6]:PORT or :PORT, ADDR numeric)\n", env.listen);
+		return 2;
+	}
+	/* Started unprivileged (file capabilities): it stays who it is. */
+	as.required = env.user != NULL;
+	if (!env.user && getuid() != 0)
+		asp = NULL;
+	if (asp && lookup_user(env.user ?: DEFAULT_USER, &as.uid, &as.gid)) {
+		fprintf(stderr, "sroscope export: no such user '%s' (a user name "
+			"or a numeric uid)\n", env.user ?: DEFAULT_USER);
 		return 2;
 	}
 	/*
@@ -231,9 +252,11 @@ int cmd_export(int argc, char **argv)
 	x.stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
 	/*
 	 * Loaded, attached, bound and opened: nothing left that needs a
-	 * capability. The maps are read through their fds.
+	 * capability or root. The maps are read through their fds, sro/stats
+	 * through the one kept open. Then the system calls that serving
+	 * needs, and only those, before the first client is served.
 	 */
-	if (drop_privileges("export")) {
+	if (drop_privileges("export", asp) || sandbox_serving("export")) {
 		close(fd);
 		tracer_stop(x.tracer);
 		return 1;
