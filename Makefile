@@ -66,11 +66,11 @@ vm-test: kernel tools
 		scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
 
 # The main job, on the emulated RMM: what sroscope sees of an SRO host.
-# The exporter in the VM is this host's 127.0.0.1:9435; DEMO_SERVE=SECONDS
+# The exporter in the VM is this host's 127.0.0.1:29435; DEMO_SERVE=SECONDS
 # keeps it serving at the end, for a Prometheus on this host to scrape.
 DEMO_SERVE ?= 0
 demo: kernel tools
-	$(Q)VM_HOSTFWD="tcp:127.0.0.1:9435-:9435" VM_TIMEOUT=$$((600 + $(DEMO_SERVE))) \
+	$(Q)VM_HOSTFWD="tcp:127.0.0.1:29435-:29435" VM_TIMEOUT=$$((600 + $(DEMO_SERVE))) \
 		scripts/vm-run.sh $(ARCH) 'DEMO_SERVE=$(DEMO_SERVE) sroscope-demo'
 
 # Benchmarks: BPF cost per event (natively, on this host), then in the

@@ -94,7 +94,7 @@ $(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h \
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
 	$(Q)$(CC_USER) $(CFLAGS_USER) $(LIBBPF_CFLAGS) \
-		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lmicrohttpd -lcap -lelf -lz -lm
+		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lmicrohttpd -lcap -lseccomp -lelf -lz -lm
 
 # Scripts run inside the VM (the demo).
 VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))
@@ -109,6 +109,21 @@ tools: $(TEST_TOOLS)
 $(VMROOT)/bin/%: tests/tools/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC_USER) $(CFLAGS_USER) -o $@ $< -ljson-c
+
+# The exporter's unit, and this host's capsh (libcap2-bin) when it runs
+# in the VM, for t-95 to start the exporter within the unit's
+# capabilities as systemd would.
+tools: $(VMROOT)/share/systemd/sroscope-export.service
+$(VMROOT)/share/systemd/%: packaging/systemd/%
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+HOST_CAPSH := $(if $(filter $(shell uname -m),$(ARCH)),$(shell command -v capsh 2>/dev/null))
+ifneq ($(HOST_CAPSH),)
+tools: $(VMROOT)/bin/capsh
+$(VMROOT)/bin/capsh: $(HOST_CAPSH)
+	$(Q)mkdir -p $(@D)
+	$(Q)cp $< $@
+endif
 
 # The reference workloads, for replay in the VM (examples/workloads/).
 WORKLOADS := $(patsubst examples/workloads/%,$(VMROOT)/share/workloads/%,$(wildcard examples/workloads/*.srotrace))

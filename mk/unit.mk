@@ -17,11 +17,13 @@ UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Werror \
 	-fno-omit-frame-pointer -Iinclude -Iuser
 UNIT_LIBS := -lcmocka -ljson-c -lz
 
-# The user/ modules a test links: user/NAME.c for test_NAME.c unless set.
+# The user/ modules a test links: user/NAME.c for test_NAME.c unless set;
+# UNIT_LIBS_test_NAME: libraries it needs beyond UNIT_LIBS.
 # Never user/sroscope.c or anything that needs libbpf.
 UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
+UNIT_LIBS_test_httpd := -lmicrohttpd
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)
@@ -30,7 +32,7 @@ define unit_rule
 $(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  CC      $$@")
-	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(UNIT_LIBS)
+	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(UNIT_LIBS) $$(UNIT_LIBS_$(1))
 endef
 $(foreach b,$(UNIT_BINS),$(eval $(call unit_rule,$(notdir $(b)))))
 

@@ -13,7 +13,7 @@ LOG=$CACHE/install-deps.log
 # (scripts/cca-firmware.sh); patch: the CCA set's fuzz check.
 PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
-libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev
+libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev libseccomp-dev
 prometheus curl jq bc iproute2
 scdoc man-db bash-completion debhelper debootstrap lintian strace libcap2-bin
 clang llvm lld libclang-rt-14-dev
@@ -21,7 +21,7 @@ gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 cmake python3-pyelftools device-tree-compiler patch
 busybox-static
 linux-source-6.12
-libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64 libmicrohttpd-dev:arm64 libcap-dev:arm64
+libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64 libmicrohttpd-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64
 $*"
 
 # QEMU comes from bookworm-backports (10.0): bookworm's 7.2 cannot emulate

@@ -15,7 +15,7 @@
 # VM_CONSOLE=1 (show the kernel console live instead of logging it),
 # VM_DEBUG=1 (boot the sanitizer kernel), VM_HOSTFWD (QEMU user-network
 # forwards, e.g.
-# "tcp:127.0.0.1:19435-:9435": the guest is 10.0.2.15 on eth0).
+# "tcp:127.0.0.1:19435-:29435": the guest is 10.0.2.15 on eth0).
 #
 # VM_RMM=real (arm64 only): boot on the real Arm CCA firmware instead,
 # TF-A at EL3 and TF-RMM at R-EL2 under QEMU's FEAT_RME emulation

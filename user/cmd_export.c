@@ -22,13 +22,17 @@
 #include "httpd.h"
 #include "kstats.h"
 #include "metrics.h"
+#include "sandbox.h"
 #include "tracer.h"
 
-#define DEFAULT_LISTEN	"127.0.0.1:9435"
+#define DEFAULT_LISTEN	"127.0.0.1:29435"
+
+#define DEFAULT_USER	"nobody"
 
 static struct {
 	const char *listen;
 	const char *stats_path;
+	const char *user;	/* NULL: the default */
 } env = {
 	.listen = DEFAULT_LISTEN,
 	.stats_path = SRO_STATS_PATH,
@@ -47,18 +51,22 @@ static const char doc[] =
 "\v"
 "Listens on " DEFAULT_LISTEN " unless told otherwise: put it behind\n"
 "Prometheus on the same host, or choose the address on purpose.\n"
+"Once its programs are attached and its socket bound it serves as\n"
+DEFAULT_USER " (--user), without capabilities, under a seccomp filter.\n"
 "docs/metrics.md lists the metrics; dashboards/ has Grafana dashboards and\n"
 "alert rules over them.\n"
 "\n"
 "EXAMPLES:\n"
-"  sroscope export                        # 127.0.0.1:9435\n"
-"  sroscope export -l 0.0.0.0:9435        # every IPv4 address\n"
+"  sroscope export                        # 127.0.0.1:29435\n"
+"  sroscope export -l 0.0.0.0:29435       # every IPv4 address\n"
 "  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
-"  curl -s localhost:9435/metrics | grep sroscope_held_bytes\n";
+"  curl -s localhost:29435/metrics | grep sroscope_held_bytes\n";
 
 static const struct argp_option options[] = {
 	{ "listen", 'l', "ADDR:PORT", 0, "Listen here (default " DEFAULT_LISTEN ")" },
 	{ "kernel-stats", 's', "PATH", 0, "The kernel's counters (default " SRO_STATS_PATH ")" },
+	{ "user", 'u', "USER", 0, "Serve as USER, a name or a uid (default "
+	  DEFAULT_USER " when started as root)" },
 	{},
 };
 
@@ -70,6 +78,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 's':
 		env.stats_path = arg;
+		break;
+	case 'u':
+		env.user = arg;
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -186,17 +197,34 @@ int cmd_export(int argc, char **argv)
 		.children = children,
 	};
 	struct exporter x = { .stats_fd = -1 };
+	struct run_as as = {}, *asp = &as;
 	struct sockaddr_storage ss;
 	struct httpd *d;
 	socklen_t sslen;
 	sigset_t stop;
-	int sig, fd;
+	char bound[64];
+	int sig, fd, err;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
-	if (httpd_parse_listen(env.listen, &ss, &sslen)) {
+	err = httpd_parse_listen(env.listen, &ss, &sslen);
+	if (err == -ERANGE) {
+		fprintf(stderr, "sroscope export: invalid port in listen address '%s' "
+			"(a number from 1 to 65535)\n", env.listen);
+		return 2;
+	}
+	if (err) {
 		fprintf(stderr, "sroscope export: invalid listen address '%s' "
-			"(ADDR:PORT, [IPV6]:PORT or :PORT)\n", env.listen);
+			"(ADDR:PORT, [IPV6]:PORT or :PORT, ADDR numeric)\n", env.listen);
+		return 2;
+	}
+	/* Started unprivileged (file capabilities): it stays who it is. */
+	as.required = env.user != NULL;
+	if (!env.user && getuid() != 0)
+		asp = NULL;
+	if (asp && lookup_user(env.user ?: DEFAULT_USER, &as.uid, &as.gid)) {
+		fprintf(stderr, "sroscope export: no such user '%s' (a user name "
+			"or a numeric uid)\n", env.user ?: DEFAULT_USER);
 		return 2;
 	}
 	/*
@@ -218,17 +246,22 @@ int cmd_export(int argc, char **argv)
 		tracer_stop(x.tracer);
 		return 1;
 	}
+	/* What the kernel bound, which is what clients must ask for. */
+	if (httpd_local_address(fd, bound, sizeof(bound)))
+		snprintf(bound, sizeof(bound), "%s", env.listen);
 	x.stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
 	/*
 	 * Loaded, attached, bound and opened: nothing left that needs a
-	 * capability. The maps are read through their fds.
+	 * capability or root. The maps are read through their fds, sro/stats
+	 * through the one kept open. Then the system calls that serving
+	 * needs, and only those, before the first client is served.
 	 */
-	if (drop_privileges("export")) {
+	if (drop_privileges("export", asp) || sandbox_serving("export")) {
 		close(fd);
 		tracer_stop(x.tracer);
 		return 1;
 	}
-	d = httpd_start(fd, 30, collect, &x);
+	d = httpd_start(fd, &httpd_default_limits, collect, &x);
 	if (!d) {
 		fprintf(stderr, "sroscope export: cannot start the HTTP server: %s\n",
 			strerror(errno));
@@ -236,7 +269,7 @@ int cmd_export(int argc, char **argv)
 		return 1;
 	}
 	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
-		env.listen);
+		bound);
 	sigwait(&stop, &sig);
 	httpd_stop(d);
 	tracer_stop(x.tracer);

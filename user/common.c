@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#define _GNU_SOURCE	/* setresuid() */
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,25 +96,101 @@ int check_caps(unsigned int need, const char *what)
 	return -EPERM;
 }
 
-int drop_privileges(const char *what)
+int lookup_user(const char *name, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	pw = getpwnam(name);
+	if (pw) {
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+		return 0;
+	}
+	if (!parse_u64(name, &v) && v < (uid_t)-1) {
+		*uid = v;
+		pw = getpwuid(*uid);
+		*gid = pw ? pw->pw_gid : (gid_t)v;
+		return 0;
+	}
+	/* Debian's nobody and nogroup, where there is no user database. */
+	if (!strcmp(name, "nobody")) {
+		*uid = 65534;
+		*gid = 65534;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Become @uid/@gid for good, supplementary groups dropped. 0 or -errno. */
+static int switch_user(uid_t uid, gid_t gid)
+{
+	if (getuid() == uid && geteuid() == uid && getgid() == gid &&
+	    getegid() == gid && getgroups(0, NULL) == 0)
+		return 0;
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -errno;
+	return 0;
+}
+
+int drop_privileges(const char *what, const struct run_as *as)
 {
 	cap_value_t c;
 	cap_t none;
-	int err = 0;
+	int err;
 
-	/* The bounding set first: dropping it needs CAP_SETPCAP. */
-	for (c = 0; c <= CAP_LAST_CAP; c++)
-		if (CAP_IS_SUPPORTED(c) && cap_drop_bound(c) && errno != EINVAL)
+	/*
+	 * The bounding set limits what an exec could gain. Dropping from it
+	 * needs CAP_SETPCAP, which a unit's CapabilityBoundingSet= usually
+	 * leaves out; then it stays as it is, and that is safe: what matters
+	 * is that effective, permitted, inheritable and ambient are empty and
+	 * no_new_privs is set, after which nothing this process runs can gain
+	 * a capability. First, while CAP_SETPCAP may still be there.
+	 */
+	for (c = 0; c <= CAP_LAST_CAP; c++) {
+		if (CAP_IS_SUPPORTED(c) && cap_get_bound(c) == 1 &&
+		    cap_drop_bound(c) && errno != EPERM) {
 			err = -errno;
+			goto fail;
+		}
+	}
+	if (as) {
+		err = switch_user(as->uid, as->gid);
+		if (err && as->required) {
+			fprintf(stderr, "sroscope %s: cannot become uid %u gid %u: %s "
+				"(it needs CAP_SETUID and CAP_SETGID)\n", what,
+				(unsigned int)as->uid, (unsigned int)as->gid,
+				strerror(-err));
+			return err;
+		}
+		if (err)
+			fprintf(stderr, "sroscope %s: staying uid %u (without "
+				"capabilities): cannot become uid %u: %s\n", what,
+				(unsigned int)getuid(), (unsigned int)as->uid,
+				strerror(-err));
+	}
 	none = cap_init();
-	if (!none || cap_set_proc(none))
+	if (!none) {
 		err = -errno;
+		goto fail;
+	}
+	err = cap_set_proc(none) ? -errno : 0;
 	cap_free(none);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
-		err = -errno;
 	if (err)
-		fprintf(stderr, "sroscope %s: cannot drop privileges: %s\n",
-			what, strerror(-err));
+		goto fail;
+	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient()) {
+		err = -errno;
+		goto fail;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		err = -errno;
+		goto fail;
+	}
+	return 0;
+fail:
+	fprintf(stderr, "sroscope %s: cannot drop privileges: %s\n",
+		what, strerror(-err));
 	return err;
 }
 

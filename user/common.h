@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define SROSCOPE_VERSION	"0.1.0"
 
@@ -38,10 +39,26 @@ enum sro_cap {
 int check_caps(unsigned int need, const char *what);
 
 /*
- * Give up every capability, for good (bounding set too, and no new
- * privileges on exec), once what needed them is done. 0 or -errno.
+ * The user a command runs as once set up: a user name, or a numeric uid
+ * (its group from the user database, else the same number). "nobody"
+ * is uid and gid 65534 where the database has no such user. 0 or
+ * -ENOENT.
  */
-int drop_privileges(const char *what);
+int lookup_user(const char *name, uid_t *uid, gid_t *gid);
+
+struct run_as {
+	uid_t uid;
+	gid_t gid;
+	bool required;		/* fail, rather than stay, if it cannot be */
+};
+
+/*
+ * Once what needed them is done: become @as's user (when @as is not
+ * NULL), then give up every capability for good: effective, permitted,
+ * inheritable and ambient cleared, the bounding set too when this
+ * process may change it, and no new privileges on exec. 0 or -errno.
+ */
+int drop_privileges(const char *what, const struct run_as *as);
 
 /*
  * Read the value of a "key value" line from a file such as

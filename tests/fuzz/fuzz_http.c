@@ -48,6 +48,7 @@ static void listen_spec(const uint8_t *data, size_t size)
 static struct sockaddr_in server_addr(void)
 {
 	static struct sockaddr_in a;
+	struct httpd_limits lim = httpd_default_limits;
 	socklen_t len = sizeof(a);
 	int fd;
 
@@ -58,7 +59,8 @@ static struct sockaddr_in server_addr(void)
 	fd = httpd_listen((struct sockaddr_storage *)&a, sizeof(a));
 	if (fd < 0 || getsockname(fd, (struct sockaddr *)&a, &len))
 		abort();
-	server = httpd_start(fd, 2, collect, NULL);
+	lim.idle_s = 2;
+	server = httpd_start(fd, &lim, collect, NULL);
 	if (!server)
 		abort();
 	return a;

@@ -81,7 +81,7 @@ for _ in $(seq 100); do
 done
 curl -sf "$PROM/-/ready" >/dev/null || die "Prometheus did not start: $(tail -5 "$W/prometheus.log")"
 
-VM_HOSTFWD="tcp:127.0.0.1:$HP-:9435" VM_TIMEOUT=900 \
+VM_HOSTFWD="tcp:127.0.0.1:$HP-:29435" VM_TIMEOUT=900 \
 	"$REPO/scripts/vm-run.sh" "$ARCH" 'sh tests/vm/scenarios/export.sh' \
 	>"$W/vm.out" 2>&1 &
 VM_PID=$!

@@ -195,13 +195,21 @@ policy() {
 scope() {
 	_n=$1
 	shift
-	sroscope "$@" >"/tmp/$_n.out" 2>"/tmp/$_n.err" &
+	scope_cmd "$_n" sroscope "$@"
+}
+
+# scope_cmd NAME CMD...: the same for a command that runs sroscope (under
+# capsh, for example).
+scope_cmd() {
+	_n=$1
+	shift
+	"$@" >"/tmp/$_n.out" 2>"/tmp/$_n.err" &
 	eval "SCOPE_$_n=$!"
 	_i=0
 	until grep -q "Hit Ctrl-C" "/tmp/$_n.err" 2>/dev/null; do
-		kill -0 $! 2>/dev/null || fail "sroscope $* exited: $(cat "/tmp/$_n.err")"
+		kill -0 $! 2>/dev/null || fail "$* exited: $(cat "/tmp/$_n.err")"
 		_i=$((_i + 1))
-		[ $_i -le 600 ] || fail "sroscope $* did not start"
+		[ $_i -le 600 ] || fail "$* did not start"
 		sleep 0.1
 	done
 }

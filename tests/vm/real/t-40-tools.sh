@@ -9,7 +9,7 @@ scope top top -C 1
 scope ex export
 host "realm_create 6" "rec_create 6 2" "realm_create 7" "rec_create 7 1"
 sleep 2
-wget -q -O $M http://127.0.0.1:9435/metrics || fail "scrape failed"
+wget -q -O $M http://127.0.0.1:29435/metrics || fail "scrape failed"
 scope_end h
 scope_end top
 scope_end ex

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The guest half of tests/host/t-prometheus.sh (not part of run.sh): runs
-# `sroscope export` on 0.0.0.0:9435 (QEMU forwards a host port to it) and
+# `sroscope export` on 0.0.0.0:29435 (QEMU forwards a host port to it) and
 # an emulated workload while the host's Prometheus scrapes every second.
 # Phases are paced by the exporter's own scrape counter, so the host need
 # not talk back. Lines "@@TRUTH<phase> KEY VALUE" give the host the ground
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.." || exit 1
 # Scrapes served to Prometheus: the exporter's count less our own reads.
 OWN=0
 prom_scrapes() {
-	_v=$(wget -q -O - http://127.0.0.1:9435/metrics |
+	_v=$(wget -q -O - http://127.0.0.1:29435/metrics |
 		awk '$1 == "sroscope_exporter_scrapes_total" { print $2 }')
 	PROM_SCRAPES=$(( ${_v:-0} - OWN ))
 	OWN=$((OWN + 1))
@@ -56,7 +56,7 @@ report() {
 	truth_line "$1" swaps "$(stat policy_swaps)"
 }
 
-sroscope export -l 0.0.0.0:9435 >/tmp/ex.out 2>/tmp/ex.err &
+sroscope export -l 0.0.0.0:29435 >/tmp/ex.out 2>/tmp/ex.err &
 EX=$!
 i=0
 until grep -q "Hit Ctrl-C" /tmp/ex.err 2>/dev/null; do

@@ -70,7 +70,7 @@ done
 policy unload
 # Refused undelegations still being retried end freed or given up.
 quarantine_settled
-wget -q -O /tmp/metrics http://127.0.0.1:9435/metrics || fail "the exporter stopped answering"
+wget -q -O /tmp/metrics http://127.0.0.1:29435/metrics || fail "the exporter stopped answering"
 scope_end ex
 scope_end lk
 
