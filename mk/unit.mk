@@ -27,7 +27,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)
 
 define unit_rule
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h tests/unit/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  CC      $$@")
 	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(UNIT_LIBS)

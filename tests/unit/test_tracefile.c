@@ -18,28 +18,12 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
 #include "tracefile.h"
 
 #define HDR	160	/* header bytes */
 #define BHDR	16	/* block header bytes */
 #define REC0	(HDR + BHDR)	/* offset of the first record */
-
-static char tmpdir[] = "/tmp/test_tracefile.XXXXXX";
-static char path[256];
-
-static int setup(void **state)
-{
-	if (!mkdtemp(tmpdir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.srotrace", tmpdir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	unlink(path);
-	return rmdir(tmpdir);
-}
 
 static unsigned char *slurp(const char *p, size_t *len)
 {
