@@ -12,16 +12,18 @@ V ?= 0
 
 UNIT_DIR := build/unit
 UNIT_CC := gcc
-UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Werror \
+UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Iinclude -Iuser
-UNIT_LIBS := -lcmocka -ljson-c -lz
+UNIT_LIBS := -lcmocka -ljson-c -lz -lm
 
 # The user/ modules a test links: user/NAME.c for test_NAME.c unless set.
 # Never user/sroscope.c or anything that needs libbpf.
 UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
+UNIT_MODS_test_report := user/cmd_report.c user/replay.c user/replay_plan.c user/tracefile.c \
+	user/svg.c user/format.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)

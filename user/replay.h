@@ -72,6 +72,16 @@ uint64_t replay_quantile(const uint64_t *sorted, size_t n, double q);
 void replay_results(struct replay_stats *st, struct json_object *out,
 		    const struct kstats *k0, const struct kstats *k1,
 		    const uint64_t *orders, int norders);
+/*
+ * Is @top a results file of version 1 (docs/replay.md), every field
+ * there with its type, numbers in range, at most REPLAY_MAX_RUNS runs?
+ * 0, or -1 with @why naming the first bad field ("runs[1].shapes[0].ns:
+ * an array expected, found a string").
+ */
+int replay_results_check(struct json_object *top, char *why, size_t len);
+/* The runs one results file may hold: the policies one replay may run. */
+#define REPLAY_MAX_RUNS	8
+
 /* The results file's header: what was replayed and how. */
 struct json_object *replay_header(const struct plan *p, const char *trace,
 				  uint64_t fragment_mb, uint64_t pool_bytes,
