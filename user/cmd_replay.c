@@ -71,10 +71,10 @@ static const char doc[] =
 enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED };
 
 static const struct argp_option options[] = {
-	{ "policy", 'p', "LIST", 0, "Policies, comma-separated (default exact,contig,pool,adaptive)" },
-	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first (every other page kept)" },
-	{ "speed", 'S', "X", 0, "Replay X times faster than recorded (default 0: no waits)" },
-	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy (default 16M)" },
+	{ "policy", 'p', "LIST", 0, "Up to 8 policies, comma-separated (default exact,contig,pool,adaptive)" },
+	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first, up to 1048576 (every other page kept)" },
+	{ "speed", 'S', "X", 0, "Replay X times faster than recorded, 0.001 to 1000000 (default 0: no waits)" },
+	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy, up to 1024G (default 16M)" },
 	{ "pool-delegated", OPT_POOL_DELEGATED, NULL, 0,
 	  "Delegate the pool up front (saves delegations per request)" },
 	{ "output", 'o', "FILE", 0, "Results (default replay.json)" },
@@ -84,27 +84,32 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	char *end;
+	char why[128];
 
 	switch (key) {
 	case 'p':
+		if (replay_check_policies(arg, why, sizeof(why)))
+			argp_error(state, "-p: %s", why);
 		env.policies = arg;
 		break;
 	case 'F':
-		if (parse_u64(arg, &env.fragment_mb) || env.fragment_mb > (1 << 20))
-			argp_error(state, "invalid size in MB '%s'", arg);
+		if (parse_u64(arg, &env.fragment_mb) ||
+		    env.fragment_mb > REPLAY_FRAGMENT_MAX_MB)
+			argp_error(state, "-F: '%s' is not a number of MB from 0 to %llu",
+				   arg, REPLAY_FRAGMENT_MAX_MB);
 		break;
 	case 'S':
-		env.speed = strtod(arg, &end);
-		if (*end || env.speed < 0)
-			argp_error(state, "invalid speed '%s'", arg);
+		if (replay_parse_speed(arg, &env.speed))
+			argp_error(state, "-S: '%s' is not a speed: 0 (no waits) or a number from %g to %g",
+				   arg, REPLAY_SPEED_MIN, REPLAY_SPEED_MAX);
 		break;
 	case OPT_POOL_DELEGATED:
 		env.pool_delegated = true;
 		break;
 	case OPT_POOL:
-		if (parse_size(arg, &env.pool_bytes))
-			argp_error(state, "invalid size '%s'", arg);
+		if (parse_size(arg, &env.pool_bytes) || env.pool_bytes > REPLAY_POOL_MAX)
+			argp_error(state, "--pool: '%s' is not a size from 0 to 1024G (B, K, M, G)",
+				   arg);
 		break;
 	case 'o':
 		env.output = arg;
@@ -339,7 +344,7 @@ static int run_policy(const struct plan *p, const char *policy,
 	char cmd[128], pool[32];
 	uint64_t orders[16];
 	long tries = read_number(QUARANTINE_TRIES);
-	double t0, due;
+	double t0, due, left;
 	const char *state;
 	size_t i;
 	int err, n;
@@ -401,8 +406,9 @@ static int run_policy(const struct plan *p, const char *policy,
 
 		if (env.speed > 0) {
 			due = t0 + s->ts / 1e6 / env.speed;
-			while (now_ms() < due)
-				usleep((useconds_t)((due - now_ms()) * 1000) + 1);
+			/* At most a second a sleep: a long wait stays a number. */
+			while ((left = due - now_ms()) > 0)
+				usleep(left < 1000 ? (useconds_t)(left * 1000) + 1 : 1000000);
 		}
 		if (s->leak)
 			emu("leak %u %u", r, s->leak);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +342,46 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 	json_object_object_add(o, "duration_ns", U64(p->duration_ns));
 	json_object_object_add(top, "recorded", o);
 	return top;
+}
+
+int replay_parse_speed(const char *s, double *speed)
+{
+	char *end;
+	double v;
+
+	/* Decimal, digits first: no "nan", "inf", "-1", hex or leading space. */
+	if (!s || *s < '0' || *s > '9' || strpbrk(s, "xX"))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) ||
+	    (v != 0 && (v < REPLAY_SPEED_MIN || v > REPLAY_SPEED_MAX)))
+		return -EINVAL;
+	*speed = v;
+	return 0;
+}
+
+int replay_check_policies(const char *list, char *why, size_t len)
+{
+	const char *p = list, *end;
+	int n = 0;
+	size_t l;
+
+	for (;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		l = end - p;
+		if (!l || l > 31 || strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_-") < l) {
+			snprintf(why, len, "'%.*s' is not a policy name (1 to 31 of a-z, 0-9, _, -)",
+				 (int)(l > 64 ? 64 : l), p);
+			return -EINVAL;
+		}
+		if (++n > REPLAY_MAX_RUNS) {
+			snprintf(why, len, "more than %d policies", REPLAY_MAX_RUNS);
+			return -EINVAL;
+		}
+		if (!*end)
+			return 0;
+	}
 }
 
 /*

@@ -82,6 +82,19 @@ int replay_results_check(struct json_object *top, char *why, size_t len);
 /* The runs one results file may hold: the policies one replay may run. */
 #define REPLAY_MAX_RUNS	8
 
+/* What replay's options accept (docs/replay.md). */
+#define REPLAY_SPEED_MIN	0.001	/* -S: else 0, no waits */
+#define REPLAY_SPEED_MAX	1e6
+#define REPLAY_FRAGMENT_MAX_MB	(1ULL << 20)	/* -F: 1 TiB */
+#define REPLAY_POOL_MAX		(1ULL << 40)	/* --pool: 1 TiB */
+/* -S X: 0, or REPLAY_SPEED_MIN..REPLAY_SPEED_MAX; else -EINVAL. */
+int replay_parse_speed(const char *s, double *speed);
+/*
+ * -p LIST: 1..REPLAY_MAX_RUNS comma-separated policy names, each 1..31 of
+ * [a-z0-9_-]; else -EINVAL with @why saying what is wrong.
+ */
+int replay_check_policies(const char *list, char *why, size_t len);
+
 /* The results file's header: what was replayed and how. */
 struct json_object *replay_header(const struct plan *p, const char *trace,
 				  uint64_t fragment_mb, uint64_t pool_bytes,

@@ -3,6 +3,7 @@
  * Replay plans (user/replay_plan.c) of the reference workloads, and the
  * replay's accounting (user/replay.c) on made-up events.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -301,6 +302,45 @@ static void test_accounting(void **state)
 	replay_stats_free(&st);
 }
 
+/* replay -S and -p take what they say and nothing else. */
+static void test_options(void **state)
+{
+	static const char *const good[] = { "0", "10", "0.5", "1e3", "0.001", "1000000" };
+	static const double want[] = { 0, 10, 0.5, 1000, 0.001, 1e6 };
+	static const char *const bad[] = {
+		"nan", "NaN", "inf", "infinity", "-1", "-0", "", " 1", "1e400",
+		"0.0001", "1000001", "1x", "0x10", "1,5", "1e-400",
+	};
+	static const char *const lists[] = {
+		"exact", "exact,contig,pool,adaptive", "a,b,c,d,e,f,g,h", "my_policy-2",
+	};
+	static const char *const bad_lists[] = {
+		"", ",", "exact,", ",exact", "exact,,pool", "a,b,c,d,e,f,g,h,i",
+		"Exact", "../x", "a b", "abcdefghijklmnopqrstuvwxyzabcdef",
+	};
+	char why[128];
+	double v;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		v = -1;
+		assert_int_equal(replay_parse_speed(good[i], &v), 0);
+		assert_true(v == want[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		print_message("-S '%s'\n", bad[i]);
+		assert_int_equal(replay_parse_speed(bad[i], &v), -EINVAL);
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+		assert_int_equal(replay_check_policies(lists[i], why, sizeof(why)), 0);
+	for (i = 0; i < sizeof(bad_lists) / sizeof(*bad_lists); i++) {
+		why[0] = '\0';
+		print_message("-p '%s'\n", bad_lists[i]);
+		assert_int_equal(replay_check_policies(bad_lists[i], why, sizeof(why)), -EINVAL);
+		assert_true(why[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +351,7 @@ int main(void)
 		cmocka_unit_test(test_huge_reclaim),
 		cmocka_unit_test(test_reclaim_ranges),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_options),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

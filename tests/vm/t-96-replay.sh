@@ -59,6 +59,17 @@ expect_eq "report: nothing fetched or run" "$(grep -ci '<script\|src=\|href="htt
 out=$(sroscope report "$W/leaky.srotrace" 2>&1) && fail "a trace taken for results"
 echo "$out" | grep -q "leaky.srotrace" || fail "unclear error: $out"
 
+# Options out of range: refused before anything runs, saying what is accepted.
+for bad in "-S nan" "-S inf" "-S -1" "-S 0x10" "-F 99999999" "--pool 2048G" \
+	   "-p exact,,pool" "-p a,b,c,d,e,f,g,h,i"; do
+	# shellcheck disable=SC2086
+	if sroscope replay -n $bad "$W/leaky.srotrace" >/dev/null 2>/tmp/opt.err; then
+		fail "replay $bad accepted"
+	fi
+	grep -q "from\|policy name\|more than 8" /tmp/opt.err || fail "replay $bad: unclear error: $(cat /tmp/opt.err)"
+done
+echo "ok: $(head -1 /tmp/opt.err)"
+
 # A damaged trace: the reader's error, nothing replayed.
 head -c 3000 "$W/churn.srotrace" >/tmp/cut.srotrace
 if sroscope replay /tmp/cut.srotrace -o /tmp/cut.json 2>/tmp/cut.err; then
