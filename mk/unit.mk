@@ -22,7 +22,7 @@ UNIT_LIBS := -lcmocka -ljson-c -lz -lm
 UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
-UNIT_MODS_test_report := user/cmd_report.c user/replay.c user/replay_plan.c user/tracefile.c \
+UNIT_MODS_test_report := user/cmd_report.c user/outfile.c user/replay.c user/replay_plan.c user/tracefile.c \
 	user/svg.c user/format.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))

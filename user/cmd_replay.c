@@ -24,6 +24,7 @@
 #include "common.h"
 #include "format.h"
 #include "kstats.h"
+#include "outfile.h"
 #include "replay.h"
 #include "replay_plan.h"
 #include "tracer.h"
@@ -480,8 +481,9 @@ int cmd_replay(int argc, char **argv)
 	struct json_object *top, *runs, *run;
 	char *list, *name, *save = NULL;
 	const char *err = NULL;
+	struct outfile out;
 	struct plan p;
-	int ret = 0;
+	int ret = 0, e;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
@@ -497,6 +499,13 @@ int cmd_replay(int argc, char **argv)
 	if (access(EMU_DIR "/ctl", W_OK)) {
 		fprintf(stderr, "sroscope replay: no emulated RMM here (" EMU_DIR
 			"): replay runs in the test VM (make vm-run)\n");
+		plan_free(&p);
+		return 1;
+	}
+	/* Before minutes of replay: where the results go is fit for them. */
+	e = outfile_open(&out, env.output);
+	if (e) {
+		fprintf(stderr, "sroscope replay: %s %s\n", env.output, outfile_strerror(e));
 		plan_free(&p);
 		return 1;
 	}
@@ -522,12 +531,18 @@ int cmd_replay(int argc, char **argv)
 	}
 	free(list);
 	json_object_object_add(top, "runs", runs);
-	if (!ret && json_object_to_file_ext(env.output, top,
-					    JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE)) {
-		fprintf(stderr, "sroscope replay: cannot write %s: %s\n",
-			env.output, json_util_get_last_err());
-		ret = 1;
+	if (!ret) {
+		fputs(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_NOSLASHESCAPE), out.f);
+		fputc('\n', out.f);
+		e = outfile_commit(&out);
+		if (e) {
+			fprintf(stderr, "sroscope replay: cannot write %s: %s\n",
+				env.output, strerror(-e));
+			ret = 1;
+		}
+	} else {
+		outfile_abort(&out);
 	}
 	if (!ret)
 		fprintf(stderr, "sroscope replay: results in %s (sroscope report %s)\n",

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "outfile.h"
 #include "replay.h"
 #include "svg.h"
 
@@ -417,13 +418,16 @@ static const char css[] =
 static int write_html(const char *path, const struct workload *w, int n)
 {
 	char p50[16], p99[16], max[16], idle[16], held[16], gu[16];
-	FILE *f = fopen(path, "w");
-	int i, k;
+	struct outfile out;
+	int i, k, err;
+	FILE *f;
 
-	if (!f) {
-		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(errno));
+	err = outfile_open(&out, path);
+	if (err) {
+		fprintf(stderr, "sroscope report: %s %s\n", path, outfile_strerror(err));
 		return -1;
 	}
+	f = out.f;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 		   "<title>sroscope: exact, contig or pool?</title><style>%s</style></head><body>\n"
 		   "<h1>sroscope what-if: exact, contig or pool?</h1>\n"
@@ -484,8 +488,9 @@ static int write_html(const char *path, const struct workload *w, int n)
 	fputs("<p><small>Allocation latency: the time the host's sources took to allocate "
 	      "one request's blocks (sro_alloc and sro_alloc_fail events), not the RMM's. "
 	      "Made by sroscope " SROSCOPE_VERSION ".</small></p>\n</body></html>\n", f);
-	if (fclose(f)) {
-		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(errno));
+	err = outfile_commit(&out);
+	if (err) {
+		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(-err));
 		return -1;
 	}
 	return 0;

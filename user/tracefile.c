@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "tracefile.h"
@@ -329,8 +330,33 @@ static void encode_header(unsigned char *h, const struct trace_info *info)
 	put_text(h + 96, info->host);
 }
 
+/* A new file at @path, 0600, or an fd of -1 and errno (see the header). */
+static int create_new(const char *path, unsigned int flags)
+{
+	const int how = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd;
+
+	/* O_EXCL fails on any name that exists, a dangling link too. */
+	fd = open(path, how, 0600);
+	if (fd >= 0 || errno != EEXIST || lstat(path, &st))
+		return fd;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!(flags & TRACE_OVERWRITE) || !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+		return -1;
+	}
+	if (unlink(path))
+		return -1;
+	return open(path, how, 0600);
+}
+
 struct trace_writer *trace_writer_open(const char *path,
-				       const struct trace_info *info)
+				       const struct trace_info *info,
+				       unsigned int flags)
 {
 	unsigned char h[HDR_SIZE];
 	struct trace_writer *w;
@@ -339,7 +365,7 @@ struct trace_writer *trace_writer_open(const char *path,
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	w->fd = create_new(path, flags);
 	if (w->fd < 0) {
 		err = errno;
 		free(w);

@@ -35,9 +35,19 @@ struct trace_totals {
 struct trace_writer;
 struct trace_reader;
 
-/* Create (truncate) @path and write the header. NULL and errno on error. */
+/* trace_writer_open(): replace a regular file at @path. */
+#define TRACE_OVERWRITE	1
+
+/*
+ * Create @path, mode 0600 (it holds physical addresses), and write the
+ * header. Never through a symbolic link (ELOOP), and an existing file
+ * only with TRACE_OVERWRITE in @flags (EEXIST): it is then unlinked and
+ * created anew, so other links to it keep their content. NULL and errno
+ * on error.
+ */
 struct trace_writer *trace_writer_open(const char *path,
-				       const struct trace_info *info);
+				       const struct trace_info *info,
+				       unsigned int flags);
 /*
  * Append one event. Only the fields its type has are kept (the others
  * read back as 0). Returns 0, -EINVAL for an event the reader would

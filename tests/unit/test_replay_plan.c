@@ -110,7 +110,7 @@ static struct trace_writer *hostile_open(void)
 	struct trace_writer *w;
 
 	unlink(path);
-	w = trace_writer_open(path, &info);
+	w = trace_writer_open(path, &info, 0);
 	assert_non_null(w);
 	return w;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "replay.h"
@@ -117,13 +118,23 @@ static int report_teardown(void **state)
 
 static void test_valid(void **state)
 {
-	char why[256];
+	char why[256], target[300];
 	struct json_object *top = results();
+	struct stat st;
 
 	assert_int_equal(replay_results_check(top, why, sizeof(why)), 0);
-	assert_int_equal(report_json(top, true), 0);
+	assert_int_equal(report_json(json_object_get(top), true), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(access(html, R_OK), 0);
+	assert_int_equal(stat(html, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	/* Not through a symbolic link: refused, the file it names untouched. */
+	snprintf(target, sizeof(target), "%s/target", tmpdir);
+	unlink(html);
+	assert_int_equal(symlink(target, html), 0);
+	assert_int_equal(report_json(top, true), 1);
+	assert_non_null(strstr(err, "symbolic link"));
+	assert_int_equal(access(target, F_OK), -1);
+	unlink(html);
 }
 
 /* Where to damage a results file, how, and the field the error names. */

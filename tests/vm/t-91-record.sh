@@ -37,6 +37,27 @@ expect_eq "realm 44 held after destroy (file vs emulator)" \
 	"$(( $(nj sum /tmp/back.out size event=donate) - $(nj sum /tmp/back.out size event=reclaim) ))" \
 	"$(( $(truth held 44) * GRANULE ))"
 
+# A trace holds physical addresses: its owner's only; an existing file is
+# replaced only with --force, a symbolic link never.
+expect_eq "trace file mode" "$(ls -l /tmp/run.srotrace | cut -c1-10)" "-rw-------"
+cp /tmp/run.srotrace /tmp/keep.srotrace
+if sroscope record -d 1s /tmp/run.srotrace 2>/tmp/again.err; then
+	fail "an existing trace was replaced without --force"
+fi
+grep -q "exists: give --force" /tmp/again.err || fail "unclear error: $(cat /tmp/again.err)"
+cmp -s /tmp/run.srotrace /tmp/keep.srotrace || fail "a refused recording changed the file"
+echo secret >/tmp/target
+ln -sf /tmp/target /tmp/link.srotrace
+if sroscope record -f -d 1s /tmp/link.srotrace 2>/tmp/link.err; then
+	fail "recorded through a symbolic link"
+fi
+grep -q "symbolic link" /tmp/link.err || fail "unclear error: $(cat /tmp/link.err)"
+expect_eq "the link's target" "$(cat /tmp/target)" secret
+sroscope record -f -d 1s /tmp/keep.srotrace 2>/tmp/force.err || fail "record -f: $(cat /tmp/force.err)"
+sroscope trace -r /tmp/keep.srotrace >/dev/null 2>&1 || fail "the replaced trace does not read back"
+expect_eq "replaced trace mode" "$(ls -l /tmp/keep.srotrace | cut -c1-10)" "-rw-------"
+echo "ok: $(cat /tmp/again.err); $(cat /tmp/link.err)"
+
 # Damage: cut in the middle, flip a byte, a newer version, not a trace.
 size=$(wc -c </tmp/run.srotrace)
 head -c $((size / 2)) /tmp/run.srotrace >/tmp/cut.srotrace

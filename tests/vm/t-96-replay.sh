@@ -35,6 +35,15 @@ done
 expect_eq "leaky: the recorded RMM kept 9 granules" "$(( $(nj get /tmp/leaky.json recorded.donated_bytes) - $(nj get /tmp/leaky.json recorded.reclaimed_bytes) ))" $((9 * GRANULE))
 expect_eq "leaky: 2 granules given up again" "$(nj get /tmp/leaky.json runs.0.given_up_bytes)" $((2 * GRANULE))
 [ "$(nj get /tmp/leaky.json runs.2.allocs.pool)" -gt 0 ] || fail "the pool run allocated nothing from the pool"
+expect_eq "results file mode" "$(ls -l /tmp/leaky.json | cut -c1-10)" "-rw-------"
+# Results never go through a symbolic link: refused before anything runs.
+echo secret >/tmp/target
+ln -sf /tmp/target /tmp/link.json
+if sroscope replay "$W/leaky.srotrace" -p exact -o /tmp/link.json 2>/tmp/link.err; then
+	fail "results written through a symbolic link"
+fi
+grep -q "symbolic link" /tmp/link.err || fail "unclear error: $(cat /tmp/link.err)"
+expect_eq "the link's target" "$(cat /tmp/target)" secret
 [ "$(nj get /tmp/smmu.json runs.1.allocs.contig)" -gt 0 ] || fail "the contig run allocated nothing with alloc_contig_pages"
 
 # The report: the same numbers, a verdict, and a page that needs nothing
@@ -55,6 +64,10 @@ for k in 0 1; do
 	done
 done
 expect_eq "report: charts" "$(grep -c '<svg' /tmp/r.html)" 10
+if sroscope report /tmp/leaky.json --html /tmp/link.json 2>/tmp/link.err; then
+	fail "a report written through a symbolic link"
+fi
+expect_eq "the link's target" "$(cat /tmp/target)" secret
 expect_eq "report: nothing fetched or run" "$(grep -ci '<script\|src=\|href="http\|url(' /tmp/r.html)" 0
 out=$(sroscope report "$W/leaky.srotrace" 2>&1) && fail "a trace taken for results"
 echo "$out" | grep -q "leaky.srotrace" || fail "unclear error: $out"
