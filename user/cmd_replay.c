@@ -459,6 +459,8 @@ static void print_plan(const struct plan *p)
 	printf("# %zu steps, %zu realms, %llu requests of %llu bytes recorded\n",
 	       p->nsteps, p->nrealms, (unsigned long long)p->requests,
 	       (unsigned long long)p->requested_bytes);
+	if (p->truncated[0])
+		printf("# truncated: %s\n", p->truncated);
 	for (i = 0; i < p->nsteps; i++) {
 		const struct plan_step *s = &p->steps[i];
 
@@ -491,6 +493,10 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "sroscope replay: %s\n", err);
 		return 1;
 	}
+	if (p.truncated[0])
+		fprintf(stderr, "sroscope replay: %s: the recording was cut short "
+			"(its recorder killed?): replaying the %llu events of its intact blocks\n",
+			p.truncated, (unsigned long long)p.events);
 	if (env.dry_run) {
 		print_plan(&p);
 		plan_free(&p);

@@ -340,6 +340,7 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 	json_object_object_add(o, "reclaimed_bytes", U64(p->reclaimed_bytes));
 	json_object_object_add(o, "skipped_ops", U64(p->skipped));
 	json_object_object_add(o, "duration_ns", U64(p->duration_ns));
+	json_object_object_add(o, "truncated", json_object_new_boolean(p->truncated[0]));
 	json_object_object_add(top, "recorded", o);
 	return top;
 }
@@ -422,7 +423,7 @@ static const struct jfield j_recorded[] = {
 	JF("steps", J_U64), JF("realms", J_U64), JF("requests", J_U64),
 	JF("requested_bytes", J_U64), JF("donated_bytes", J_U64),
 	JF("reclaimed_bytes", J_U64), JF("skipped_ops", J_U64),
-	JF("duration_ns", J_U64), JEND,
+	JF("duration_ns", J_U64), JOPT("truncated", J_BOOL), JEND,
 };
 
 static const struct jfield j_shape[] = {

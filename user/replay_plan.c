@@ -643,6 +643,13 @@ int plan_from_reader(struct trace_reader *r, struct plan *p, const char **err)
 		if (e2)
 			break;
 	}
+	p->events = b.seq;
+	/* Cut short: what its intact blocks hold is a trace that ends there. */
+	if (ret < 0 && trace_reader_truncated(r)) {
+		snprintf(p->truncated, sizeof(p->truncated), "%s",
+			 trace_reader_error(r));
+		ret = 0;
+	}
 	if (!e2 && ret == 0)
 		e2 = count_kept(&b);
 	builder_free(&b);

@@ -479,6 +479,7 @@ struct trace_reader {
 	size_t mem_len;
 	uint64_t off;			/* of the next byte to read */
 	enum reader_state state;
+	bool truncated;			/* the failure: the file ends early */
 	uint64_t block_off;		/* of the payload in buf */
 	uint32_t len, pos;		/* payload bytes, cursor */
 	uint32_t left;			/* records left in the block */
@@ -682,6 +683,7 @@ static int next_block(struct trace_reader *r)
 	n = src_read(r, h, BLK_HDR_SIZE);
 	if (n < 0)
 		return -1;
+	r->truncated = n < BLK_HDR_SIZE;
 	if (!n)
 		return fail(r, off, "truncated: no trailer");
 	if (n < BLK_HDR_SIZE)
@@ -698,6 +700,7 @@ static int next_block(struct trace_reader *r)
 	n = src_read(r, r->buf, len);
 	if (n < 0)
 		return -1;
+	r->truncated = n < len;
 	if (n < len)
 		return fail(r, off, "truncated: block of %u bytes has %zd",
 			    len, n);
@@ -805,6 +808,11 @@ int trace_reader_next(struct trace_reader *r, struct sro_event *e)
 const char *trace_reader_error(const struct trace_reader *r)
 {
 	return r->state == R_FAILED ? r->err : NULL;
+}
+
+bool trace_reader_truncated(const struct trace_reader *r)
+{
+	return r->state == R_FAILED && r->truncated;
 }
 
 const struct trace_info *trace_reader_info(const struct trace_reader *r)

@@ -8,6 +8,7 @@
 #ifndef SROSCOPE_TRACEFILE_H
 #define SROSCOPE_TRACEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -79,6 +80,12 @@ struct trace_reader *trace_reader_open_mem(const void *buf, size_t len);
 int trace_reader_next(struct trace_reader *r, struct sro_event *e);
 /* What went wrong, with the path and byte offset; NULL if nothing. */
 const char *trace_reader_error(const struct trace_reader *r);
+/*
+ * Did it go wrong only in that the file ends early (a recorder killed
+ * before its trailer, a copy cut short)? Every event of the intact
+ * blocks before the cut was returned; a damaged block is not a cut.
+ */
+bool trace_reader_truncated(const struct trace_reader *r);
 /* The header; all zero if it could not be read. */
 const struct trace_info *trace_reader_info(const struct trace_reader *r);
 /* The trailer; NULL until trace_reader_next() returned 0. */

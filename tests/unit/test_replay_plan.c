@@ -302,6 +302,66 @@ static void test_accounting(void **state)
 	replay_stats_free(&st);
 }
 
+/* @len bytes of workload @name, possibly one flipped, as the file at path. */
+static void cut_copy(const char *name, long len, long flip)
+{
+	char src[128];
+	FILE *in, *out;
+	long i;
+	int c;
+
+	snprintf(src, sizeof(src), "examples/workloads/%s.srotrace", name);
+	in = fopen(src, "rb");
+	out = fopen(path, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	for (i = 0; (len < 0 || i < len) && (c = getc(in)) != EOF; i++)
+		putc(i == flip ? c ^ 0xff : c, out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/*
+ * A recording cut short (its recorder killed before the trailer, or a
+ * copy cut mid-block) plans the events of its intact blocks and says it
+ * was cut; a damaged block is still refused.
+ */
+static void test_truncated(void **state)
+{
+	struct plan full, p;
+	const char *err = NULL;
+	size_t i;
+
+	cut_copy("leaky", -1, -1);
+	assert_int_equal(plan_build(path, &full, &err), 0);
+	assert_string_equal(full.truncated, "");
+	/* No trailer (88 bytes), then the trailer cut in its middle. */
+	for (i = 0; i < 2; i++) {
+		cut_copy("leaky", 14340 - (i ? 40 : 88), -1);
+		if (plan_build(path, &p, &err))
+			fail_msg("%s", err);
+		assert_non_null(strstr(p.truncated, i ? "truncated: block of 72 bytes has 32" :
+				       "offset 14252: truncated: no trailer"));
+		assert_int_equal(p.events, full.events);
+		assert_int_equal(p.nsteps, full.nsteps);
+		assert_int_equal(sum_leak(&p, 10) + sum_leak(&p, 11) + sum_leak(&p, 12), 9);
+		plan_free(&p);
+	}
+	plan_free(&full);
+	/* churn cut in its third block: the first two (3495 events) plan. */
+	cut_copy("churn", 70000, -1);
+	if (plan_build(path, &p, &err))
+		fail_msg("%s", err);
+	assert_non_null(strstr(p.truncated, "offset 65750: truncated: block of 27726 bytes has"));
+	assert_int_equal(p.events, 3495);
+	assert_true(p.nsteps > 0);
+	plan_free(&p);
+	/* A damaged block is not a cut. */
+	cut_copy("churn", 70000, 1000);
+	assert_int_equal(plan_build(path, &p, &err), -1);
+	assert_non_null(strstr(err, "CRC mismatch"));
+}
+
 /* replay -S and -p take what they say and nothing else. */
 static void test_options(void **state)
 {
@@ -352,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_reclaim_ranges),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

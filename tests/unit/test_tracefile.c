@@ -541,6 +541,8 @@ static void test_truncation_everywhere(void **state)
 		ret = read_events(r, got, NSTORY, &n);
 		assert_int_equal(ret, -1);
 		assert_non_null(strstr(trace_reader_error(r), "truncated"));
+		/* A cut after the header: the intact blocks are a trace. */
+		assert_int_equal(trace_reader_truncated(r), cut >= HDR);
 		for (g = 0, want = 0; g < 3 && (size_t)ends[g] <= cut; g++)
 			want += groups[g];
 		assert_int_equal(n, want);
@@ -580,6 +582,7 @@ static void test_flipped_byte(void **state)
 	snprintf(want, sizeof(want), "(memory): offset %lld: block CRC mismatch",
 		 (long long)end0);
 	assert_memory_equal(trace_reader_error(r), want, strlen(want));
+	assert_false(trace_reader_truncated(r));
 	trace_reader_close(r);
 	free(buf);
 }

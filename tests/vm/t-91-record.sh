@@ -83,4 +83,27 @@ if sroscope trace -r /sroscope/bin/sroscope >/dev/null 2>/tmp/bad.err; then
 	fail "a non-trace file was accepted"
 fi
 echo "ok: not a trace: $(cat /tmp/bad.err)"
+
+# Replay takes what a cut recording holds, and says it was cut: the file
+# without its trailer (88 bytes) plans as the whole; a recorder killed
+# (SIGKILL) after a flush leaves a file that plans its flushed blocks.
+head -c $((size - 88)) /tmp/run.srotrace >/tmp/notrailer.srotrace
+sroscope replay -n /tmp/run.srotrace >/tmp/whole.plan 2>/dev/null || fail "replay -n of the recording failed"
+sroscope replay -n /tmp/notrailer.srotrace >/tmp/notrailer.plan 2>/tmp/notrailer.err ||
+	fail "a recording without its trailer was refused: $(cat /tmp/notrailer.err)"
+grep -q "truncated: no trailer.*cut short" /tmp/notrailer.err || fail "unclear: $(cat /tmp/notrailer.err)"
+expect_eq "plan without the trailer" "$(grep -v '^#' /tmp/notrailer.plan | md5sum)" "$(grep -v '^#' /tmp/whole.plan | md5sum)"
+scope killed record /tmp/killed.srotrace
+emu "realm_create 45" "rec_create 45 1"
+sleep 1.5
+# The first event a second after the last flush flushes the block.
+emu "rec_destroy 45 1" "realm_destroy 45"
+sleep 0.5
+eval "kill -KILL \$SCOPE_killed"
+wait "$SCOPE_killed" 2>/dev/null
+sroscope replay -n /tmp/killed.srotrace >/tmp/killed.plan 2>/tmp/killed.err ||
+	fail "a killed recorder's file was refused: $(cat /tmp/killed.err)"
+grep -q "cut short" /tmp/killed.err || fail "unclear: $(cat /tmp/killed.err)"
+grep -q "rec_create 45 1" /tmp/killed.plan || fail "the flushed block is not in the plan: $(cat /tmp/killed.plan)"
+echo "ok: $(cat /tmp/killed.err)"
 check_books

@@ -83,11 +83,27 @@ for bad in "-S nan" "-S inf" "-S -1" "-S 0x10" "-F 99999999" "--pool 2048G" \
 done
 echo "ok: $(head -1 /tmp/opt.err)"
 
-# A damaged trace: the reader's error, nothing replayed.
-head -c 3000 "$W/churn.srotrace" >/tmp/cut.srotrace
-if sroscope replay /tmp/cut.srotrace -o /tmp/cut.json 2>/tmp/cut.err; then
-	fail "a truncated trace was replayed"
+# A damaged trace (a byte flipped in its second block): the reader's
+# error, nothing replayed.
+cp "$W/churn.srotrace" /tmp/bad.srotrace
+printf '\377' | dd of=/tmp/bad.srotrace bs=1 seek=1000 conv=notrunc 2>/dev/null
+if sroscope replay /tmp/bad.srotrace -o /tmp/bad.json 2>/tmp/bad.err; then
+	fail "a damaged trace was replayed"
 fi
-grep -q "offset" /tmp/cut.err || fail "unclear error: $(cat /tmp/cut.err)"
-[ ! -e /tmp/cut.json ] || fail "results written for a damaged trace"
-echo "ok: $(cat /tmp/cut.err)"
+grep -q "offset.*CRC" /tmp/bad.err || fail "unclear error: $(cat /tmp/bad.err)"
+[ ! -e /tmp/bad.json ] || fail "results written for a damaged trace"
+echo "ok: $(cat /tmp/bad.err)"
+
+# A trace cut short (a recorder killed, a copy cut) replays its intact
+# blocks and says so: churn cut in its third block keeps 3495 events.
+head -c 70000 "$W/churn.srotrace" >/tmp/cut.srotrace
+sroscope replay -n /tmp/cut.srotrace >/tmp/cut.plan 2>/tmp/cut.err ||
+	fail "a cut trace was refused: $(cat /tmp/cut.err)"
+grep -q "cut short.*the 3495 events of its intact blocks" /tmp/cut.err ||
+	fail "unclear message: $(cat /tmp/cut.err)"
+grep -q "^# truncated: .*offset 65750: truncated" /tmp/cut.plan || fail "the plan does not say it was cut"
+sroscope replay /tmp/cut.srotrace -p exact -o /tmp/cut.json 2>/tmp/cut.err ||
+	fail "replay of a cut trace: $(cat /tmp/cut.err)"
+expect_eq "cut trace: results say truncated" "$(nj get /tmp/cut.json recorded.truncated)" true
+expect_eq "cut trace: no emulator command failed" "$(nj get /tmp/cut.json runs.0.commands_failed)" 0
+echo "ok: $(head -1 /tmp/cut.err)"
