@@ -442,8 +442,12 @@ static int count_kept(struct builder *b)
 	size_t *idx, i, j, k, n = 0;
 	long given, step;
 
-	qsort(b->op_steps, b->nop_steps, sizeof(*b->op_steps), cmp_op_step);
-	idx = malloc((b->nblocks ? b->nblocks : 1) * sizeof(*idx));
+	/* qsort() of nothing: its array may be NULL. */
+	if (!b->nblocks)
+		return 0;
+	if (b->nop_steps)
+		qsort(b->op_steps, b->nop_steps, sizeof(*b->op_steps), cmp_op_step);
+	idx = malloc(b->nblocks * sizeof(*idx));
 	if (!idx)
 		return -ENOMEM;
 	for (i = 0; i < b->nblocks; i++)
