@@ -107,3 +107,59 @@ sroscope replay /tmp/cut.srotrace -p exact -o /tmp/cut.json 2>/tmp/cut.err ||
 expect_eq "cut trace: results say truncated" "$(nj get /tmp/cut.json recorded.truncated)" true
 expect_eq "cut trace: no emulator command failed" "$(nj get /tmp/cut.json runs.0.commands_failed)" 0
 echo "ok: $(head -1 /tmp/cut.err)"
+
+# An interrupted replay puts the host back. SIGTERM mid-run: the policy,
+# pool, quarantine_tries, fragmenter and realms as before, no results.
+# SIGKILL: the next replay puts them back, says so, and runs.
+host_now() {
+	grep "^policy " /sys/kernel/debug/sro/stats
+	echo "pool $(cat /sys/kernel/debug/sro/pool_size) $(cat /sys/kernel/debug/sro/pool_delegated)"
+	echo "quarantine_tries $(cat "$SRO_PARAMS/quarantine_tries")"
+	grep "fragment_pages" "$EMU/state"
+	echo "live realms $(grep -c ' live 1$' "$EMU/state")"
+}
+# Starts a slow replay (about 50 s a run) and waits until it is mid-run.
+slow_replay() {
+	sroscope replay -S 0.01 -F 64 -p pool "$W/churn.srotrace" -o /tmp/int.json \
+		>/dev/null 2>/tmp/int.err &
+	pid=$!
+	i=0
+	until grep -q "^policy pool" /sys/kernel/debug/sro/stats &&
+	      grep -q ' live 1$' "$EMU/state"; do
+		kill -0 $pid 2>/dev/null || fail "the replay ended early: $(cat /tmp/int.err)"
+		i=$((i + 1))
+		[ $i -le 600 ] || fail "the replay did not start"
+		sleep 0.1
+	done
+	sleep 1
+}
+host_now >/tmp/host.before
+slow_replay
+host_now >/tmp/host.during
+cmp -s /tmp/host.before /tmp/host.during && fail "the replay changed nothing to put back"
+kill -TERM $pid
+wait $pid && fail "a replay stopped by SIGTERM exited 0"
+grep -q "interrupted: the host is as it was" /tmp/int.err || fail "unclear: $(cat /tmp/int.err)"
+host_now >/tmp/host.after
+cmp -s /tmp/host.before /tmp/host.after || {
+	diff /tmp/host.before /tmp/host.after
+	fail "SIGTERM left the host changed"
+}
+[ ! -e /tmp/int.json ] || fail "results written by an interrupted replay"
+echo "ok: SIGTERM: $(tail -1 /tmp/int.err)"
+
+slow_replay
+kill -KILL $pid
+wait $pid 2>/dev/null
+host_now >/tmp/host.killed
+cmp -s /tmp/host.before /tmp/host.killed && fail "SIGKILL left nothing changed: nothing tested"
+sroscope replay -p exact "$W/leaky.srotrace" -o /tmp/after.json 2>/tmp/after.err ||
+	fail "the replay after a killed one failed: $(cat /tmp/after.err)"
+grep -q "was killed before it put the host back; done now: .*policy pool unloaded" /tmp/after.err ||
+	fail "no word of the killed replay's leftovers: $(cat /tmp/after.err)"
+host_now >/tmp/host.after
+cmp -s /tmp/host.before /tmp/host.after || {
+	diff /tmp/host.before /tmp/host.after
+	fail "the host differs after recovering from a SIGKILL"
+}
+echo "ok: SIGKILL: $(grep "was killed" /tmp/after.err)"
