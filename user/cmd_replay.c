@@ -74,7 +74,7 @@ static const char doc[] =
 enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED };
 
 static const struct argp_option options[] = {
-	{ "policy", 'p', "LIST", 0, "Up to 8 policies, comma-separated (default exact,contig,pool,adaptive)" },
+	{ "policy", 'p', "LIST", 0, "Up to 8 policies (names or files), comma-separated (default exact,contig,pool,adaptive)" },
 	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first, up to 1048576 (every other page kept)" },
 	{ "speed", 'S', "X", 0, "Replay X times faster than recorded, 0.001 to 1000000 (default 0: no waits)" },
 	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy, up to 1024G (default 16M)" },
@@ -593,6 +593,9 @@ static int run_policy(const struct plan *p, const char *policy,
 		err = -EINVAL;
 		goto out;
 	}
+	/* A policy loaded from a file goes by the name it gives itself. */
+	read_stat(SRO_STATS_PATH, "policy", host.policy, sizeof(host.policy));
+	state_write();
 	/*
 	 * The trace shows refusals the RMM kept up until the kernel gave up:
 	 * replayed as refusals given up at once, whatever the retries.

@@ -364,16 +364,22 @@ int replay_parse_speed(const char *s, double *speed)
 
 int replay_check_policies(const char *list, char *why, size_t len)
 {
-	const char *p = list, *end;
+	const char *p = list, *end, *c;
 	int n = 0;
-	size_t l;
 
 	for (;; p = end + 1) {
 		end = p + strcspn(p, ",");
-		l = end - p;
-		if (!l || l > 31 || strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_-") < l) {
-			snprintf(why, len, "'%.*s' is not a policy name (1 to 31 of a-z, 0-9, _, -)",
-				 (int)(l > 64 ? 64 : l), p);
+		if (end == p) {
+			snprintf(why, len, "an empty policy name in '%.64s'", list);
+			return -EINVAL;
+		}
+		for (c = p; c < end; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f) {
+				snprintf(why, len, "a control character in a policy name");
+				return -EINVAL;
+			}
+		if (end - p >= 4096) {
+			snprintf(why, len, "a policy name or file of over 4095 bytes");
 			return -EINVAL;
 		}
 		if (++n > REPLAY_MAX_RUNS) {

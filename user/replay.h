@@ -90,8 +90,9 @@ int replay_results_check(struct json_object *top, char *why, size_t len);
 /* -S X: 0, or REPLAY_SPEED_MIN..REPLAY_SPEED_MAX; else -EINVAL. */
 int replay_parse_speed(const char *s, double *speed);
 /*
- * -p LIST: 1..REPLAY_MAX_RUNS comma-separated policy names, each 1..31 of
- * [a-z0-9_-]; else -EINVAL with @why saying what is wrong.
+ * -p LIST: 1..REPLAY_MAX_RUNS comma-separated policies, each a name or a
+ * file as `sroscope policy load` takes it: not empty, no control
+ * character, under 4096 bytes; else -EINVAL with @why saying what.
  */
 int replay_check_policies(const char *list, char *why, size_t len);
 

@@ -373,10 +373,11 @@ static void test_options(void **state)
 	};
 	static const char *const lists[] = {
 		"exact", "exact,contig,pool,adaptive", "a,b,c,d,e,f,g,h", "my_policy-2",
+		"docs/examples/contigpool.bpf.o,exact", "/tmp/a b.bpf.o",
 	};
 	static const char *const bad_lists[] = {
 		"", ",", "exact,", ",exact", "exact,,pool", "a,b,c,d,e,f,g,h,i",
-		"Exact", "../x", "a b", "abcdefghijklmnopqrstuvwxyzabcdef",
+		"exact\npool", "\x1b[2J",
 	};
 	char why[128];
 	double v;

@@ -79,9 +79,13 @@ for bad in "-S nan" "-S inf" "-S -1" "-S 0x10" "-F 99999999" "--pool 2048G" \
 	if sroscope replay -n $bad "$W/leaky.srotrace" >/dev/null 2>/tmp/opt.err; then
 		fail "replay $bad accepted"
 	fi
-	grep -q "from\|policy name\|more than 8" /tmp/opt.err || fail "replay $bad: unclear error: $(cat /tmp/opt.err)"
+	grep -q "from\|empty policy name\|more than 8" /tmp/opt.err || fail "replay $bad: unclear error: $(cat /tmp/opt.err)"
 done
 echo "ok: $(head -1 /tmp/opt.err)"
+# A policy given as a file, as `policy load` takes it: replayed, unloaded after.
+sroscope replay -p /sroscope/lib/sroscope/policies/exact.bpf.o "$W/leaky.srotrace" \
+	-o /tmp/file.json >/dev/null 2>/tmp/file.err || fail "replay of a policy file: $(cat /tmp/file.err)"
+expect_eq "policy after a replay" "$(grep '^policy ' /sys/kernel/debug/sro/stats)" "policy default"
 
 # A damaged trace (a byte flipped in its second block): the reader's
 # error, nothing replayed.
