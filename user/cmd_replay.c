@@ -635,7 +635,7 @@ static int run_policy(const struct plan *p, const char *policy,
 			due = t0 + s->ts / 1e6 / env.speed;
 			/* At most a second a sleep: a long wait stays a number. */
 			while ((left = due - now_ms()) > 0 && !exiting)
-				usleep(left < 1000 ? (useconds_t)(left * 1000) + 1 : 1000000);
+				usleep(left < 999 ? (useconds_t)(left * 1000) + 1 : 999999);
 			if (exiting)
 				break;
 		}
