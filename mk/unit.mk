@@ -12,10 +12,10 @@ V ?= 0
 
 UNIT_DIR := build/unit
 UNIT_CC := gcc
-UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Werror \
+UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Iinclude -Iuser
-UNIT_LIBS := -lcmocka -ljson-c -lz
+UNIT_LIBS := -lcmocka -ljson-c -lz -lm
 
 # The user/ modules a test links: user/NAME.c for test_NAME.c unless set;
 # UNIT_LIBS_test_NAME: libraries it needs beyond UNIT_LIBS.
@@ -24,12 +24,14 @@ UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
 UNIT_LIBS_test_httpd := -lmicrohttpd
+UNIT_MODS_test_report := user/cmd_report.c user/outfile.c user/replay.c user/replay_plan.c user/tracefile.c \
+	user/svg.c user/format.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)
 
 define unit_rule
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h tests/unit/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  CC      $$@")
 	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(UNIT_LIBS) $$(UNIT_LIBS_$(1))

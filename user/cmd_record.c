@@ -19,6 +19,7 @@
 
 static struct {
 	const char *path;
+	bool force;
 	struct trace_writer *w;
 	uint64_t events;
 	uint64_t invalid;
@@ -29,20 +30,27 @@ static const char doc[] =
 "Record the SRO events of this host into FILE until Ctrl-C (or -d).\n"
 "\v"
 "The file keeps every field of every event and the losses of the run;\n"
-"'sroscope trace -r FILE' prints it, 'sroscope replay' replays it.\n"
+"'sroscope trace -r FILE' prints it, 'sroscope replay' replays it. It\n"
+"holds physical addresses: it is created readable by its owner only, an\n"
+"existing FILE is replaced only with --force, and a symbolic link never.\n"
 "\n"
 "EXAMPLES:\n"
 "  sroscope record host.srotrace            # until Ctrl-C\n"
 "  sroscope record -d 1h host.srotrace      # one hour\n"
+"  sroscope record -f host.srotrace         # replace an earlier recording\n"
 "  sroscope record -e donate_req,donate,reclaim,op_start,op_end f.srotrace\n";
 
 static const struct argp_option options[] = {
+	{ "force", 'f', NULL, 0, "Replace FILE if it exists (a regular file)" },
 	{},
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case 'f':
+		env.force = true;
+		break;
 	case ARGP_KEY_ARG:
 		if (env.path)
 			argp_error(state, "unexpected argument '%s'", arg);
@@ -116,9 +124,12 @@ int cmd_record(int argc, char **argv)
 	if (!t)
 		return 1;
 	fill_info(&info);
-	env.w = trace_writer_open(env.path, &info);
+	env.w = trace_writer_open(env.path, &info, env.force ? TRACE_OVERWRITE : 0);
 	if (!env.w) {
-		fprintf(stderr, "sroscope record: %s: %s\n", env.path, strerror(errno));
+		fprintf(stderr, "sroscope record: %s: %s\n", env.path,
+			errno == EEXIST ? "exists: give --force to replace it" :
+			errno == ELOOP ? "is a symbolic link: not writing through it" :
+			strerror(errno));
 		tracer_stop(t);
 		return 1;
 	}

@@ -18,12 +18,15 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "commands.h"
 #include "common.h"
 #include "format.h"
 #include "kstats.h"
+#include "outfile.h"
 #include "replay.h"
 #include "replay_plan.h"
 #include "tracer.h"
@@ -71,10 +74,10 @@ static const char doc[] =
 enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED };
 
 static const struct argp_option options[] = {
-	{ "policy", 'p', "LIST", 0, "Policies, comma-separated (default exact,contig,pool,adaptive)" },
-	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first (every other page kept)" },
-	{ "speed", 'S', "X", 0, "Replay X times faster than recorded (default 0: no waits)" },
-	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy (default 16M)" },
+	{ "policy", 'p', "LIST", 0, "Up to 8 policies (names or files), comma-separated (default exact,contig,pool,adaptive)" },
+	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first, up to 1048576 (every other page kept)" },
+	{ "speed", 'S', "X", 0, "Replay X times faster than recorded, 0.001 to 1000000 (default 0: no waits)" },
+	{ "pool", OPT_POOL, "SIZE", 0, "Pool for the pool policy, up to 1024G (default 16M)" },
 	{ "pool-delegated", OPT_POOL_DELEGATED, NULL, 0,
 	  "Delegate the pool up front (saves delegations per request)" },
 	{ "output", 'o', "FILE", 0, "Results (default replay.json)" },
@@ -84,27 +87,32 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	char *end;
+	char why[128];
 
 	switch (key) {
 	case 'p':
+		if (replay_check_policies(arg, why, sizeof(why)))
+			argp_error(state, "-p: %s", why);
 		env.policies = arg;
 		break;
 	case 'F':
-		if (parse_u64(arg, &env.fragment_mb) || env.fragment_mb > (1 << 20))
-			argp_error(state, "invalid size in MB '%s'", arg);
+		if (parse_u64(arg, &env.fragment_mb) ||
+		    env.fragment_mb > REPLAY_FRAGMENT_MAX_MB)
+			argp_error(state, "-F: '%s' is not a number of MB from 0 to %llu",
+				   arg, REPLAY_FRAGMENT_MAX_MB);
 		break;
 	case 'S':
-		env.speed = strtod(arg, &end);
-		if (*end || env.speed < 0)
-			argp_error(state, "invalid speed '%s'", arg);
+		if (replay_parse_speed(arg, &env.speed))
+			argp_error(state, "-S: '%s' is not a speed: 0 (no waits) or a number from %g to %g",
+				   arg, REPLAY_SPEED_MIN, REPLAY_SPEED_MAX);
 		break;
 	case OPT_POOL_DELEGATED:
 		env.pool_delegated = true;
 		break;
 	case OPT_POOL:
-		if (parse_size(arg, &env.pool_bytes))
-			argp_error(state, "invalid size '%s'", arg);
+		if (parse_size(arg, &env.pool_bytes) || env.pool_bytes > REPLAY_POOL_MAX)
+			argp_error(state, "--pool: '%s' is not a size from 0 to 1024G (B, K, M, G)",
+				   arg);
 		break;
 	case 'o':
 		env.output = arg;
@@ -134,7 +142,10 @@ static int write_file(const char *path, const char *text)
 
 	if (fd < 0)
 		return -errno;
-	n = write(fd, text, strlen(text));
+	/* A signal (no SA_RESTART) must not make a write that restores fail. */
+	do
+		n = write(fd, text, strlen(text));
+	while (n < 0 && errno == EINTR);
 	close(fd);
 	return n < 0 ? -errno : 0;
 }
@@ -313,12 +324,220 @@ static int policy_cmd(const char *verb, const char *name)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
+		/* A second Ctrl-C must not stop the unload that puts things back. */
+		signal(SIGINT, SIG_IGN);
 		execv("/proc/self/exe", argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
+	/* Not given up on a signal: the host is put back after it. */
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EINVAL;
+}
+
+/*
+ * What a replay changes on the host and how it was before: the policy,
+ * the pool, quarantine_tries, the fragmenter, the emulator's realms. It
+ * is kept in STATE_FILE while the replay runs, under a lock that dies
+ * with the process. SIGINT or SIGTERM puts the host back before exiting;
+ * after a SIGKILL the next replay finds the file unlocked and not empty,
+ * and puts the host back then.
+ */
+#define STATE_DIR	"/run/sroscope"
+#define STATE_FILE	STATE_DIR "/replay.state"
+
+struct host_state {
+	int pid;
+	long tries;			/* quarantine_tries before, -1: unknown */
+	char pool_size[24];		/* the pool's size before, "": unknown */
+	int pool_delegated;		/* its mode before, -1: unknown */
+	char policy[32];		/* loaded by the run, "": none */
+	bool fragmented;		/* the fragmenter ran */
+	uint32_t realms[PLAN_MAX_REALMS];	/* emulator realms of the run */
+	size_t nrealms;
+};
+
+static struct host_state host;
+static int state_fd = -1;
+
+static void state_write(void)
+{
+	char buf[1024];
+	size_t i;
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+		     "pid %d\nquarantine_tries %ld\npool_size %s\npool_delegated %d\n"
+		     "policy %s\nfragmented %d\nrealms",
+		     getpid(), host.tries, host.pool_size[0] ? host.pool_size : "-",
+		     host.pool_delegated, host.policy[0] ? host.policy : "-",
+		     host.fragmented);
+	for (i = 0; i < host.nrealms; i++)
+		n += snprintf(buf + n, sizeof(buf) - n, " %u", host.realms[i]);
+	n += snprintf(buf + n, sizeof(buf) - n, "\n");
+	if (ftruncate(state_fd, 0) || pwrite(state_fd, buf, n, 0) != n)
+		fprintf(stderr, "sroscope replay: cannot keep its state in " STATE_FILE
+			": %s (a SIGKILL would leave the host changed)\n", strerror(errno));
+}
+
+/* @buf, a state file, into @s; fields it lacks stay unknown. */
+static void state_parse(char *buf, struct host_state *s)
+{
+	char *line, *save = NULL, *p, *end, word[32];
+	unsigned long v;
+
+	memset(s, 0, sizeof(*s));
+	s->tries = -1;
+	s->pool_delegated = -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "pid %d", &s->pid) == 1 ||
+		    sscanf(line, "quarantine_tries %ld", &s->tries) == 1 ||
+		    sscanf(line, "pool_delegated %d", &s->pool_delegated) == 1)
+			continue;
+		if (sscanf(line, "pool_size %23[0-9]", s->pool_size) == 1)
+			continue;
+		if (sscanf(line, "policy %31[a-z0-9_-]", word) == 1) {
+			snprintf(s->policy, sizeof(s->policy), "%s", word);
+			continue;
+		}
+		if (!strcmp(line, "fragmented 1"))
+			s->fragmented = true;
+		if (strncmp(line, "realms", 6))
+			continue;
+		for (p = line + 6; s->nrealms < PLAN_MAX_REALMS; p = end) {
+			v = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+			if (v >= 1 && v <= PLAN_MAX_REALMS)
+				s->realms[s->nrealms++] = v;
+		}
+	}
+	if (!strcmp(s->policy, "-"))
+		s->policy[0] = '\0';
+}
+
+/* Put back what @s says a replay changed; a summary into @said. */
+static void host_restore(const struct host_state *s, char *said, size_t len)
+{
+	char name[32] = "", *state;
+	size_t i, n = 0;
+	int destroyed = 0;
+
+	said[0] = '\0';
+	/* Faults armed for the run would fire in the destroys below. */
+	emu("reset_faults");
+	state = emu_state();
+	for (i = 0; state && i < s->nrealms; i++) {
+		if (emu_realm(state, s->realms[i], "live") != 1)
+			continue;
+		emu("realm_destroy %u", s->realms[i]);
+		destroyed++;
+	}
+	if (destroyed)
+		n += snprintf(said + n, len - n, "%d emulator realm%s destroyed, ",
+			      destroyed, destroyed > 1 ? "s" : "");
+	if (s->policy[0]) {
+		read_stat(SRO_STATS_PATH, "policy", name, sizeof(name));
+		if (!strcmp(name, s->policy)) {
+			policy_cmd("unload", NULL);
+			n += snprintf(said + n, len - n, "policy %s unloaded, ", s->policy);
+		} else if (strcmp(name, "default")) {
+			n += snprintf(said + n, len - n, "policy %s left loaded (not the replay's %s), ",
+				      name, s->policy);
+		}
+	}
+	if (s->tries >= 0 && read_number(QUARANTINE_TRIES) != s->tries) {
+		char v[24];
+
+		snprintf(v, sizeof(v), "%ld", s->tries);
+		write_file(QUARANTINE_TRIES, v);
+		n += snprintf(said + n, len - n, "quarantine_tries %ld, ", s->tries);
+	}
+	if (s->pool_size[0]) {
+		write_file(SRO_DIR "/pool_size", "0");
+		if (s->pool_delegated >= 0 &&
+		    read_flag(SRO_DIR "/pool_delegated") != s->pool_delegated)
+			write_file(SRO_DIR "/pool_delegated", s->pool_delegated ? "1" : "0");
+		write_file(SRO_DIR "/pool_size", s->pool_size);
+		n += snprintf(said + n, len - n, "pool %s bytes, ", s->pool_size);
+	}
+	if (s->fragmented) {
+		emu("unfragment");
+		n += snprintf(said + n, len - n, "the fragmenter's pages freed, ");
+	}
+	if (n >= 2 && n < len)
+		said[n - 2] = '\0';
+}
+
+/*
+ * Take STATE_FILE: refuse if another replay holds it, put back what a
+ * killed one left, then note the host as it is. 0 or -1 (said why).
+ */
+static int state_open(void)
+{
+	struct host_state left;
+	char buf[1024], said[512];
+	ssize_t n;
+
+	if ((mkdir("/run", 0755) && errno != EEXIST) ||
+	    (mkdir(STATE_DIR, 0700) && errno != EEXIST) ||
+	    (state_fd = open(STATE_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			     0600)) < 0) {
+		fprintf(stderr, "sroscope replay: " STATE_FILE ": %s\n", strerror(errno));
+		return -1;
+	}
+	n = pread(state_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	state_parse(buf, &left);
+	if (flock(state_fd, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "sroscope replay: another replay is running (pid %d, "
+			STATE_FILE "): one at a time\n", left.pid);
+		close(state_fd);
+		state_fd = -1;
+		return -1;
+	}
+	/* Read again: the one that held the lock may have finished since. */
+	n = pread(state_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > 0) {
+		state_parse(buf, &left);
+		host_restore(&left, said, sizeof(said));
+		fprintf(stderr, "sroscope replay: a replay (pid %d) was killed before it "
+			"put the host back; done now: %s\n", left.pid,
+			said[0] ? said : "nothing was left changed");
+	}
+	memset(&host, 0, sizeof(host));
+	host.tries = read_number(QUARANTINE_TRIES);
+	host.pool_delegated = read_flag(SRO_DIR "/pool_delegated");
+	n = read_number(SRO_DIR "/pool_size");
+	if (n >= 0)
+		snprintf(host.pool_size, sizeof(host.pool_size), "%zd", n);
+	state_write();
+	return 0;
+}
+
+/* The host as it was: nothing left to put back. */
+static void state_close(void)
+{
+	if (state_fd < 0)
+		return;
+	if (ftruncate(state_fd, 0))
+		fprintf(stderr, "sroscope replay: " STATE_FILE ": %s\n", strerror(errno));
+	close(state_fd);
+	state_fd = -1;
+}
+
+/* After a run, or on its way out: the host as before the replay. */
+static void run_restore(void)
+{
+	char said[512];
+
+	host_restore(&host, said, sizeof(said));
+	host.policy[0] = '\0';
+	host.fragmented = false;
+	host.nrealms = 0;
+	state_write();
 }
 
 static int on_event(void *ctx, const struct sro_event *e)
@@ -327,7 +546,7 @@ static int on_event(void *ctx, const struct sro_event *e)
 	return 0;
 }
 
-/* One policy's run; its results into @out. */
+/* One policy's run; its results into @out. -EINTR: stopped by a signal. */
 static int run_policy(const struct plan *p, const char *policy,
 		      struct json_object *out)
 {
@@ -338,8 +557,7 @@ static int run_policy(const struct plan *p, const char *policy,
 	struct tracer *t;
 	char cmd[128], pool[32];
 	uint64_t orders[16];
-	long tries = read_number(QUARANTINE_TRIES);
-	double t0, due;
+	double t0, due, left;
 	const char *state;
 	size_t i;
 	int err, n;
@@ -351,7 +569,8 @@ static int run_policy(const struct plan *p, const char *policy,
 		 (unsigned long long)env.pool_bytes : 0ULL);
 	if (write_file(SRO_DIR "/pool_size", "0")) {
 		fprintf(stderr, "sroscope replay: cannot size the pool (no emulated RMM here?)\n");
-		return -EIO;
+		err = -EIO;
+		goto out;
 	}
 	/*
 	 * The pool's mode can change only while it is empty, and blocks an
@@ -363,15 +582,25 @@ static int run_policy(const struct plan *p, const char *policy,
 			"its delegation mode stays as it is\n");
 	if (write_file(SRO_DIR "/pool_size", pool)) {
 		fprintf(stderr, "sroscope replay: cannot size the pool to %s bytes\n", pool);
-		return -EIO;
+		err = -EIO;
+		goto out;
 	}
-	if (policy_cmd("load", policy))
-		return -EINVAL;
+	/* Noted before it is done: a SIGKILL may come in between. */
+	snprintf(host.policy, sizeof(host.policy), "%s", policy);
+	host.fragmented = env.fragment_mb;
+	state_write();
+	if (policy_cmd("load", policy)) {
+		err = -EINVAL;
+		goto out;
+	}
+	/* A policy loaded from a file goes by the name it gives itself. */
+	read_stat(SRO_STATS_PATH, "policy", host.policy, sizeof(host.policy));
+	state_write();
 	/*
 	 * The trace shows refusals the RMM kept up until the kernel gave up:
 	 * replayed as refusals given up at once, whatever the retries.
 	 */
-	if (tries > 0)
+	if (host.tries > 0)
 		write_file(QUARANTINE_TRIES, "0");
 	if (env.fragment_mb && emu("fragment %llu", (unsigned long long)env.fragment_mb))
 		fprintf(stderr, "sroscope replay: the fragmenter failed; fresh memory\n");
@@ -380,6 +609,9 @@ static int run_policy(const struct plan *p, const char *policy,
 		fprintf(stderr, "sroscope replay: not enough free realm ids in the emulator\n");
 		goto out;
 	}
+	memcpy(host.realms, map, p->nrealms * sizeof(*map));
+	host.nrealms = p->nrealms;
+	state_write();
 	/* The emulator counts per realm id for good: the run is the change. */
 	state = emu_state();
 	for (i = 0; state && i < p->nrealms; i++)
@@ -395,14 +627,17 @@ static int run_policy(const struct plan *p, const char *policy,
 		goto out;
 	}
 	t0 = now_ms();
-	for (i = 0; i < p->nsteps; i++) {
+	for (i = 0; i < p->nsteps && !exiting; i++) {
 		const struct plan_step *s = &p->steps[i];
 		uint32_t r = mapped(p, map, s->realm);
 
 		if (env.speed > 0) {
 			due = t0 + s->ts / 1e6 / env.speed;
-			while (now_ms() < due)
-				usleep((useconds_t)((due - now_ms()) * 1000) + 1);
+			/* At most a second a sleep: a long wait stays a number. */
+			while ((left = due - now_ms()) > 0 && !exiting)
+				usleep(left < 999 ? (useconds_t)(left * 1000) + 1 : 999999);
+			if (exiting)
+				break;
 		}
 		if (s->leak)
 			emu("leak %u %u", r, s->leak);
@@ -416,6 +651,11 @@ static int run_policy(const struct plan *p, const char *policy,
 			replay_sample(&st, now_ms() - t0, k1.held_bytes + k1.host_bytes,
 				      k1.pool_free_bytes + k1.cached_bytes);
 	}
+	if (exiting) {
+		tracer_stop(t);
+		err = -EINTR;
+		goto out;
+	}
 	/* Every event of the run, then the state it leaves. */
 	tracer_poll(t, 100, on_event, &st);
 	tracer_stop(t);
@@ -428,17 +668,9 @@ static int run_policy(const struct plan *p, const char *policy,
 	replay_results(&st, out, &k0, &k1, orders, n);
 	json_object_object_add(out, "pool_delegated",
 			       json_object_new_boolean(read_flag(SRO_DIR "/pool_delegated") == 1));
-	/* Leave the emulator as found: every realm of the run destroyed. */
-	for (i = 0; i < p->nrealms; i++)
-		emu("realm_destroy %u", map[i]);
 out:
-	if (tries > 0) {
-		snprintf(cmd, sizeof(cmd), "%ld", tries);
-		write_file(QUARANTINE_TRIES, cmd);
-	}
-	policy_cmd("unload", NULL);
-	write_file(SRO_DIR "/pool_size", "0");
-	emu("unfragment");
+	/* Every realm of the run destroyed, the policy unloaded, the pool... */
+	run_restore();
 	replay_stats_free(&st);
 	return err;
 }
@@ -452,6 +684,8 @@ static void print_plan(const struct plan *p)
 	printf("# %zu steps, %zu realms, %llu requests of %llu bytes recorded\n",
 	       p->nsteps, p->nrealms, (unsigned long long)p->requests,
 	       (unsigned long long)p->requested_bytes);
+	if (p->truncated[0])
+		printf("# truncated: %s\n", p->truncated);
 	for (i = 0; i < p->nsteps; i++) {
 		const struct plan_step *s = &p->steps[i];
 
@@ -474,8 +708,9 @@ int cmd_replay(int argc, char **argv)
 	struct json_object *top, *runs, *run;
 	char *list, *name, *save = NULL;
 	const char *err = NULL;
+	struct outfile out;
 	struct plan p;
-	int ret = 0;
+	int ret = 0, e;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
@@ -483,6 +718,10 @@ int cmd_replay(int argc, char **argv)
 		fprintf(stderr, "sroscope replay: %s\n", err);
 		return 1;
 	}
+	if (p.truncated[0])
+		fprintf(stderr, "sroscope replay: %s: the recording was cut short "
+			"(its recorder killed?): replaying the %llu events of its intact blocks\n",
+			p.truncated, (unsigned long long)p.events);
 	if (env.dry_run) {
 		print_plan(&p);
 		plan_free(&p);
@@ -494,6 +733,20 @@ int cmd_replay(int argc, char **argv)
 		plan_free(&p);
 		return 1;
 	}
+	/* Before minutes of replay: where the results go is fit for them. */
+	e = outfile_open(&out, env.output);
+	if (e) {
+		fprintf(stderr, "sroscope replay: %s %s\n", env.output, outfile_strerror(e));
+		plan_free(&p);
+		return 1;
+	}
+	/* Ctrl-C or SIGTERM: the run stops at its next step, host put back. */
+	handle_exit_signals();
+	if (state_open()) {
+		outfile_abort(&out);
+		plan_free(&p);
+		return 1;
+	}
 	tracer_opts.emit_mask = REPLAY_EVENTS;
 	top = replay_header(&p, env.trace, env.fragment_mb, env.pool_bytes,
 			    env.speed);
@@ -501,7 +754,7 @@ int cmd_replay(int argc, char **argv)
 			       "pool_delegated", json_object_new_boolean(env.pool_delegated));
 	runs = json_object_new_array();
 	list = strdup(env.policies);
-	for (name = strtok_r(list, ",", &save); name && !ret;
+	for (name = strtok_r(list, ",", &save); name && !ret && !exiting;
 	     name = strtok_r(NULL, ",", &save)) {
 		fprintf(stderr, "sroscope replay: %s: %zu steps under %s...\n",
 			env.trace, p.nsteps, name);
@@ -515,13 +768,25 @@ int cmd_replay(int argc, char **argv)
 		json_object_array_add(runs, run);
 	}
 	free(list);
+	state_close();
 	json_object_object_add(top, "runs", runs);
-	if (!ret && json_object_to_file_ext(env.output, top,
-					    JSON_C_TO_STRING_PRETTY |
-					    JSON_C_TO_STRING_NOSLASHESCAPE)) {
-		fprintf(stderr, "sroscope replay: cannot write %s: %s\n",
-			env.output, json_util_get_last_err());
+	if (exiting) {
+		fprintf(stderr, "sroscope replay: interrupted: the host is as it was "
+			"before the replay; no results written\n");
 		ret = 1;
+	}
+	if (!ret) {
+		fputs(json_object_to_json_string_ext(top, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_NOSLASHESCAPE), out.f);
+		fputc('\n', out.f);
+		e = outfile_commit(&out);
+		if (e) {
+			fprintf(stderr, "sroscope replay: cannot write %s: %s\n",
+				env.output, strerror(-e));
+			ret = 1;
+		}
+	} else {
+		outfile_abort(&out);
 	}
 	if (!ret)
 		fprintf(stderr, "sroscope replay: results in %s (sroscope report %s)\n",

@@ -16,10 +16,9 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "outfile.h"
 #include "replay.h"
 #include "svg.h"
-
-#define MAX_RUNS	8
 
 static struct {
 	const char *html;
@@ -89,7 +88,7 @@ struct run {
 struct workload {
 	const char *trace;
 	struct json_object *top;
-	struct run runs[MAX_RUNS];
+	struct run runs[REPLAY_MAX_RUNS];
 	int nruns;
 	int verdict;		/* index in runs */
 	char why[256];
@@ -129,8 +128,6 @@ static int load_run(struct run *r, struct json_object *o)
 
 	r->o = o;
 	r->policy = json_object_get_string(get(o, "policy"));
-	if (!r->policy || !get(o, "requests") || !shapes)
-		return -EINVAL;
 	r->requests = u64(o, "requests");
 	r->served = u64(o, "served");
 	r->failed = u64(o, "failed");
@@ -175,7 +172,7 @@ static void judge(struct workload *w)
 	for (i = 0; i < w->nruns; i++) {
 		struct run *r = &w->runs[i];
 
-		if (r->failed != fewest || r->p99 > best + best / 10)
+		if (r->failed != fewest || r->p99 - best > best / 10)
 			continue;
 		if (v < 0 || r->idle < w->runs[v].idle ||
 		    (r->idle == w->runs[v].idle && r->p99 < w->runs[v].p99))
@@ -195,6 +192,7 @@ static void judge(struct workload *w)
 static int load(const char *path, struct workload *w)
 {
 	struct json_object *runs, *fmt;
+	char why[256];
 	int i;
 
 	memset(w, 0, sizeof(*w));
@@ -204,7 +202,8 @@ static int load(const char *path, struct workload *w)
 		return -1;
 	}
 	fmt = get(w->top, "format");
-	if (!fmt || strcmp(json_object_get_string(fmt), "sroscope-replay")) {
+	if (!json_object_is_type(fmt, json_type_string) ||
+	    strcmp(json_object_get_string(fmt), "sroscope-replay")) {
 		fprintf(stderr, "sroscope report: %s: not a sroscope replay results file\n", path);
 		return -1;
 	}
@@ -213,18 +212,19 @@ static int load(const char *path, struct workload *w)
 			path, json_object_get_int(get(w->top, "version")));
 		return -1;
 	}
+	/* Everything read below is there, of its type: checked once here. */
+	if (replay_results_check(w->top, why, sizeof(why))) {
+		fprintf(stderr, "sroscope report: %s: %s (see docs/replay.md)\n", path, why);
+		return -1;
+	}
 	w->trace = json_object_get_string(get(w->top, "trace"));
 	runs = get(w->top, "runs");
-	for (i = 0; runs && i < (int)json_object_array_length(runs) && i < MAX_RUNS; i++) {
+	for (i = 0; i < (int)json_object_array_length(runs); i++) {
 		if (load_run(&w->runs[i], json_object_array_get_idx(runs, i))) {
-			fprintf(stderr, "sroscope report: %s: run %d is incomplete\n", path, i);
+			fprintf(stderr, "sroscope report: %s: out of memory\n", path);
 			return -1;
 		}
 		w->nruns++;
-	}
-	if (!w->nruns) {
-		fprintf(stderr, "sroscope report: %s: no runs\n", path);
-		return -1;
 	}
 	judge(w);
 	return 0;
@@ -316,8 +316,8 @@ static size_t timeline(const struct run *r, const char *field, double **x, doubl
 static void chart_timeline(FILE *f, const struct workload *w, const char *field,
 			   const char *title, svg_fmt_fn fy)
 {
-	struct svg_series s[MAX_RUNS];
-	double *x[MAX_RUNS], *y[MAX_RUNS];
+	struct svg_series s[REPLAY_MAX_RUNS];
+	double *x[REPLAY_MAX_RUNS], *y[REPLAY_MAX_RUNS];
 	int i;
 
 	for (i = 0; i < w->nruns; i++) {
@@ -336,8 +336,8 @@ static void chart_timeline(FILE *f, const struct workload *w, const char *field,
 /* Latency distribution: the share of requests served within x. */
 static void chart_cdf(FILE *f, const struct workload *w)
 {
-	struct svg_series s[MAX_RUNS];
-	double *x[MAX_RUNS], *y[MAX_RUNS];
+	struct svg_series s[REPLAY_MAX_RUNS];
+	double *x[REPLAY_MAX_RUNS], *y[REPLAY_MAX_RUNS];
 	size_t j;
 	int i;
 
@@ -418,13 +418,16 @@ static const char css[] =
 static int write_html(const char *path, const struct workload *w, int n)
 {
 	char p50[16], p99[16], max[16], idle[16], held[16], gu[16];
-	FILE *f = fopen(path, "w");
-	int i, k;
+	struct outfile out;
+	int i, k, err;
+	FILE *f;
 
-	if (!f) {
-		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(errno));
+	err = outfile_open(&out, path);
+	if (err) {
+		fprintf(stderr, "sroscope report: %s %s\n", path, outfile_strerror(err));
 		return -1;
 	}
+	f = out.f;
 	fprintf(f, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 		   "<title>sroscope: exact, contig or pool?</title><style>%s</style></head><body>\n"
 		   "<h1>sroscope what-if: exact, contig or pool?</h1>\n"
@@ -485,8 +488,9 @@ static int write_html(const char *path, const struct workload *w, int n)
 	fputs("<p><small>Allocation latency: the time the host's sources took to allocate "
 	      "one request's blocks (sro_alloc and sro_alloc_fail events), not the RMM's. "
 	      "Made by sroscope " SROSCOPE_VERSION ".</small></p>\n</body></html>\n", f);
-	if (fclose(f)) {
-		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(errno));
+	err = outfile_commit(&out);
+	if (err) {
+		fprintf(stderr, "sroscope report: cannot write %s: %s\n", path, strerror(-err));
 		return -1;
 	}
 	return 0;
@@ -502,6 +506,7 @@ int cmd_report(int argc, char **argv)
 	struct workload *w;
 	int i, j, ret = 0;
 
+	memset(&env, 0, sizeof(env));
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
 	w = calloc(env.nfiles, sizeof(*w));

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -337,6 +340,288 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 	json_object_object_add(o, "reclaimed_bytes", U64(p->reclaimed_bytes));
 	json_object_object_add(o, "skipped_ops", U64(p->skipped));
 	json_object_object_add(o, "duration_ns", U64(p->duration_ns));
+	json_object_object_add(o, "truncated", json_object_new_boolean(p->truncated[0]));
 	json_object_object_add(top, "recorded", o);
 	return top;
+}
+
+int replay_parse_speed(const char *s, double *speed)
+{
+	char *end;
+	double v;
+
+	/* Decimal, digits first: no "nan", "inf", "-1", hex or leading space. */
+	if (!s || *s < '0' || *s > '9' || strpbrk(s, "xX"))
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) ||
+	    (v != 0 && (v < REPLAY_SPEED_MIN || v > REPLAY_SPEED_MAX)))
+		return -EINVAL;
+	*speed = v;
+	return 0;
+}
+
+int replay_check_policies(const char *list, char *why, size_t len)
+{
+	const char *p = list, *end, *c;
+	int n = 0;
+
+	for (;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		if (end == p) {
+			snprintf(why, len, "an empty policy name in '%.64s'", list);
+			return -EINVAL;
+		}
+		for (c = p; c < end; c++)
+			if ((unsigned char)*c < ' ' || *c == 0x7f) {
+				snprintf(why, len, "a control character in a policy name");
+				return -EINVAL;
+			}
+		if (end - p >= 4096) {
+			snprintf(why, len, "a policy name or file of over 4095 bytes");
+			return -EINVAL;
+		}
+		if (++n > REPLAY_MAX_RUNS) {
+			snprintf(why, len, "more than %d policies", REPLAY_MAX_RUNS);
+			return -EINVAL;
+		}
+		if (!*end)
+			return 0;
+	}
+}
+
+/*
+ * The results format, field by field, as replay_results() and
+ * replay_header() write it: what the checker holds a file to.
+ */
+enum jkind {
+	J_U64,		/* an integer, 0 .. 2^64 - 1 */
+	J_ORDER,	/* an integer, -1 .. 63 */
+	J_NUM,		/* a finite number >= 0 */
+	J_BOOL,
+	J_STR,
+	J_OBJ,		/* the fields of .sub */
+	J_U64_OBJ,	/* an object of J_U64 values, any keys */
+	J_U64_ARR,	/* an array of J_U64 */
+	J_NUM_ARR,	/* an array of J_NUM */
+	J_OBJ_ARR,	/* an array of objects of .sub */
+};
+
+struct jfield {
+	const char *name;	/* NULL: the end of a list */
+	enum jkind kind;
+	const struct jfield *sub;
+	bool optional;		/* added within version 1 */
+};
+
+#define JF(n, k)	{ n, k, NULL, false }
+#define JSUB(n, k, s)	{ n, k, s, false }
+#define JOPT(n, k)	{ n, k, NULL, true }
+#define JEND		{ NULL, J_U64, NULL, false }
+
+static const struct jfield j_condition[] = {
+	JF("fragment_mb", J_U64), JF("pool_bytes", J_U64), JF("speed", J_NUM),
+	JOPT("pool_delegated", J_BOOL), JEND,
+};
+
+static const struct jfield j_recorded[] = {
+	JF("steps", J_U64), JF("realms", J_U64), JF("requests", J_U64),
+	JF("requested_bytes", J_U64), JF("donated_bytes", J_U64),
+	JF("reclaimed_bytes", J_U64), JF("skipped_ops", J_U64),
+	JF("duration_ns", J_U64), JOPT("truncated", J_BOOL), JEND,
+};
+
+static const struct jfield j_shape[] = {
+	JF("op", J_STR), JF("bytes", J_U64), JF("contig", J_BOOL),
+	JF("count", J_U64), JF("p50_ns", J_U64), JF("p99_ns", J_U64),
+	JF("max_ns", J_U64), JF("ns", J_U64_ARR), JEND,
+};
+
+static const struct jfield j_idle[] = {
+	JF("pool_free_bytes", J_U64), JF("cached_bytes", J_U64), JEND,
+};
+
+static const struct jfield j_fragmentation[] = {
+	JF("free_pages_by_order", J_U64_ARR),
+	JF("largest_free_order", J_ORDER), JEND,
+};
+
+static const struct jfield j_timeline[] = {
+	JF("t_ms", J_NUM_ARR), JF("held_bytes", J_U64_ARR),
+	JF("idle_bytes", J_U64_ARR), JF("failed", J_U64_ARR), JEND,
+};
+
+static const struct jfield j_run[] = {
+	JF("policy", J_STR), JF("requests", J_U64), JF("served", J_U64),
+	JF("failed", J_U64), JF("failed_by_reason", J_U64_OBJ),
+	JF("requested_bytes", J_U64), JF("donated_bytes", J_U64),
+	JF("reclaimed_bytes", J_U64), JF("held_bytes", J_U64),
+	JF("emulator_held_bytes", J_U64), JF("given_up_bytes", J_U64),
+	JF("allocs", J_U64_OBJ), JF("alloc_failures", J_U64_OBJ),
+	JF("fallbacks", J_U64), JF("commands_failed", J_U64),
+	JF("duration_ms", J_NUM), JSUB("shapes", J_OBJ_ARR, j_shape),
+	JSUB("idle", J_OBJ, j_idle), JSUB("fragmentation", J_OBJ, j_fragmentation),
+	JF("delegate_calls", J_U64), JF("undelegate_calls", J_U64),
+	JSUB("timeline", J_OBJ, j_timeline),
+	JOPT("pool_delegated", J_BOOL), JEND,
+};
+
+static const struct jfield j_top[] = {
+	JF("format", J_STR), JF("version", J_U64), JF("trace", J_STR),
+	JSUB("condition", J_OBJ, j_condition), JSUB("recorded", J_OBJ, j_recorded),
+	JSUB("runs", J_OBJ_ARR, j_run), JEND,
+};
+
+static const char *const jkind_names[] = {
+	[J_U64] = "an integer from 0 to 2^64 - 1",
+	[J_ORDER] = "an integer from -1 to 63",
+	[J_NUM] = "a finite number >= 0",
+	[J_BOOL] = "true or false",
+	[J_STR] = "a string",
+	[J_OBJ] = "an object", [J_U64_OBJ] = "an object",
+	[J_U64_ARR] = "an array", [J_NUM_ARR] = "an array",
+	[J_OBJ_ARR] = "an array",
+};
+
+static int jbad(char *why, size_t len, const char *at, enum jkind k,
+		struct json_object *o)
+{
+	snprintf(why, len, "%s: %s expected, found %s", at, jkind_names[k],
+		 o ? json_type_to_name(json_object_get_type(o)) : "nothing");
+	return -1;
+}
+
+static int check_fields(struct json_object *o, const struct jfield *f,
+			const char *at, char *why, size_t len);
+
+/* @o, at path @at, is of kind @k (@sub: the fields of its objects). */
+static int check_value(struct json_object *o, enum jkind k,
+		       const struct jfield *sub, const char *at, char *why,
+		       size_t len)
+{
+	char item[256];
+	size_t i, n;
+	double d;
+
+	switch (k) {
+	case J_U64:
+		/* json-c reads an integer above 2^64 - 1 as 2^64 - 1. */
+		if (!json_object_is_type(o, json_type_int) ||
+		    json_object_get_int64(o) < 0)
+			return jbad(why, len, at, k, o);
+		return 0;
+	case J_ORDER:
+		if (!json_object_is_type(o, json_type_int) ||
+		    json_object_get_int64(o) < -1 || json_object_get_int64(o) > 63)
+			return jbad(why, len, at, k, o);
+		return 0;
+	case J_NUM:
+		d = json_object_get_double(o);
+		if ((!json_object_is_type(o, json_type_int) &&
+		     !json_object_is_type(o, json_type_double)) ||
+		    !(d >= 0 && d <= 1e300))
+			return jbad(why, len, at, k, o);
+		return 0;
+	case J_BOOL:
+		return json_object_is_type(o, json_type_boolean) ? 0 :
+		       jbad(why, len, at, k, o);
+	case J_STR:
+		return json_object_is_type(o, json_type_string) ? 0 :
+		       jbad(why, len, at, k, o);
+	case J_OBJ:
+		if (!json_object_is_type(o, json_type_object))
+			return jbad(why, len, at, k, o);
+		return check_fields(o, sub, at, why, len);
+	case J_U64_OBJ:
+		if (!json_object_is_type(o, json_type_object))
+			return jbad(why, len, at, k, o);
+		json_object_object_foreach(o, key, v) {
+			snprintf(item, sizeof(item), "%s.%s", at, key);
+			if (check_value(v, J_U64, NULL, item, why, len))
+				return -1;
+		}
+		return 0;
+	default:
+		if (!json_object_is_type(o, json_type_array))
+			return jbad(why, len, at, k, o);
+		n = json_object_array_length(o);
+		for (i = 0; i < n; i++) {
+			snprintf(item, sizeof(item), "%s[%zu]", at, i);
+			if (check_value(json_object_array_get_idx(o, i),
+					k == J_U64_ARR ? J_U64 : k == J_NUM_ARR ?
+					J_NUM : J_OBJ, sub, item, why, len))
+				return -1;
+		}
+		return 0;
+	}
+}
+
+static int check_fields(struct json_object *o, const struct jfield *f,
+			const char *at, char *why, size_t len)
+{
+	struct json_object *v;
+	char path[256];
+
+	for (; f->name; f++) {
+		snprintf(path, sizeof(path), "%s%s%s", at, *at ? "." : "", f->name);
+		if (!json_object_object_get_ex(o, f->name, &v) || !v) {
+			if (f->optional)
+				continue;
+			snprintf(why, len, "%s: missing", path);
+			return -1;
+		}
+		if (check_value(v, f->kind, f->sub, path, why, len))
+			return -1;
+	}
+	return 0;
+}
+
+/* The timeline's series are as long as its t_ms. */
+static int check_timeline(struct json_object *run, size_t i, char *why,
+			  size_t len)
+{
+	static const char *const series[] = { "held_bytes", "idle_bytes", "failed" };
+	struct json_object *t, *v;
+	size_t k;
+
+	json_object_object_get_ex(run, "timeline", &t);
+	json_object_object_get_ex(t, "t_ms", &v);
+	for (k = 0; k < 3; k++) {
+		struct json_object *s;
+
+		json_object_object_get_ex(t, series[k], &s);
+		if (json_object_array_length(s) != json_object_array_length(v)) {
+			snprintf(why, len, "runs[%zu].timeline.%s: %zu points, t_ms has %zu",
+				 i, series[k], json_object_array_length(s),
+				 json_object_array_length(v));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int replay_results_check(struct json_object *top, char *why, size_t len)
+{
+	struct json_object *runs;
+	size_t i, n;
+
+	if (!json_object_is_type(top, json_type_object))
+		return jbad(why, len, "the top level", J_OBJ, top);
+	if (json_object_object_get_ex(top, "runs", &runs) &&
+	    json_object_is_type(runs, json_type_array)) {
+		n = json_object_array_length(runs);
+		if (!n || n > REPLAY_MAX_RUNS) {
+			snprintf(why, len, "runs: %zu runs; a results file has 1 to %d",
+				 n, REPLAY_MAX_RUNS);
+			return -1;
+		}
+	}
+	if (check_fields(top, j_top, "", why, len))
+		return -1;
+	n = json_object_array_length(runs);
+	for (i = 0; i < n; i++)
+		if (check_timeline(json_object_array_get_idx(runs, i), i, why, len))
+			return -1;
+	return 0;
 }

@@ -72,6 +72,30 @@ uint64_t replay_quantile(const uint64_t *sorted, size_t n, double q);
 void replay_results(struct replay_stats *st, struct json_object *out,
 		    const struct kstats *k0, const struct kstats *k1,
 		    const uint64_t *orders, int norders);
+/*
+ * Is @top a results file of version 1 (docs/replay.md), every field
+ * there with its type, numbers in range, at most REPLAY_MAX_RUNS runs?
+ * 0, or -1 with @why naming the first bad field ("runs[1].shapes[0].ns:
+ * an array expected, found a string").
+ */
+int replay_results_check(struct json_object *top, char *why, size_t len);
+/* The runs one results file may hold: the policies one replay may run. */
+#define REPLAY_MAX_RUNS	8
+
+/* What replay's options accept (docs/replay.md). */
+#define REPLAY_SPEED_MIN	0.001	/* -S: else 0, no waits */
+#define REPLAY_SPEED_MAX	1e6
+#define REPLAY_FRAGMENT_MAX_MB	(1ULL << 20)	/* -F: 1 TiB */
+#define REPLAY_POOL_MAX		(1ULL << 40)	/* --pool: 1 TiB */
+/* -S X: 0, or REPLAY_SPEED_MIN..REPLAY_SPEED_MAX; else -EINVAL. */
+int replay_parse_speed(const char *s, double *speed);
+/*
+ * -p LIST: 1..REPLAY_MAX_RUNS comma-separated policies, each a name or a
+ * file as `sroscope policy load` takes it: not empty, no control
+ * character, under 4096 bytes; else -EINVAL with @why saying what.
+ */
+int replay_check_policies(const char *list, char *why, size_t len);
+
 /* The results file's header: what was replayed and how. */
 struct json_object *replay_header(const struct plan *p, const char *trace,
 				  uint64_t fragment_mb, uint64_t pool_bytes,

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
 
 #include "replay_plan.h"
 
@@ -60,9 +62,17 @@ int plan_command(const struct plan_step *s, uint32_t realm, char *buf,
 	}
 }
 
-/* An operation seen started and not yet ended. */
+/*
+ * The builder keeps, whatever the trace says (sizes, counts, addresses),
+ * to O(n log n) in its events: open operations and donations are found by
+ * hash or by tree, never by a walk of everything seen, and a reclaim costs
+ * the donations it gives back, not its size.
+ */
+
+/* An operation seen started and not yet ended, in a table keyed by op. */
 struct open_op {
-	uint64_t op;
+	uint64_t op;		/* 0: a free slot */
+	bool ended;		/* a tombstone: its slot stays taken */
 	uint64_t ts;
 	uint32_t realm;
 	uint32_t cmd;
@@ -71,15 +81,27 @@ struct open_op {
 	uint32_t refused;	/* granules given up in it */
 };
 
-/* Outstanding donations by address: realm and size (open addressing). */
+/*
+ * A donation. The ones still out are a treap by address (children and
+ * priority below), so that a reclaim takes the donations in its range at
+ * once, however large the range.
+ */
 struct block {
-	uint64_t pa;		/* 0: empty slot */
-	uint64_t size;
+	uint64_t pa;
 	uint32_t realm;
-	bool gone;		/* reclaimed: a tombstone */
-	long destroy_step;	/* its realm's destroy (+1), 0: none yet */
+	bool reclaimed;
+	bool replaced;		/* donated again while out */
 	uint64_t donor;		/* the operation that donated it */
 	uint64_t reclaim_op;	/* the one that gave it back */
+	uint64_t seq;		/* the event that donated it */
+	size_t left, right;	/* treap children: index + 1, 0: none */
+	uint64_t prio;
+};
+
+/* A realm's destroy: the event that ended it and the step it became. */
+struct destroy {
+	uint64_t seq;
+	size_t step;
 };
 
 /* The step each ended operation became. */
@@ -90,68 +112,191 @@ struct op_step {
 
 struct builder {
 	struct plan *p;
-	struct open_op *ops;
-	size_t nops, cap_ops;
-	struct block *blocks;
-	size_t cap_blocks, used_blocks;
+	struct open_op *ops;	/* open addressing, power-of-two size */
+	size_t cap_ops, used_ops, live_ops;
+	struct block *blocks;	/* every donation, in trace order */
+	size_t nblocks, cap_blocks;
+	size_t root;		/* of the treap of blocks still out */
+	uint64_t seed;		/* of the treap's priorities */
+	struct destroy *destroys[PLAN_MAX_REALMS];	/* per plan realm */
+	size_t ndestroys[PLAN_MAX_REALMS], cap_destroys[PLAN_MAX_REALMS];
 	size_t cap_steps;
 	bool live[PLAN_MAX_REALMS];
 	struct op_step *op_steps;
 	size_t nop_steps, cap_op_steps;
+	uint64_t seq;		/* events seen */
 	uint64_t t0;
 	bool started;
 };
 
+/* splitmix64's finalizer. */
 static uint64_t hash64(uint64_t v)
 {
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
+	v ^= v >> 30;
+	v *= 0xbf58476d1ce4e5b9ULL;
+	v ^= v >> 27;
+	v *= 0x94d049bb133111ebULL;
+	v ^= v >> 31;
 	return v;
 }
 
-static int blocks_grow(struct builder *b)
+/* Double the array *@p of *@cap elements of @size when @n reaches it. */
+static int grow(void *p, size_t *cap, size_t n, size_t size)
 {
-	struct block *old = b->blocks;
-	size_t oldcap = b->cap_blocks, i, j;
+	size_t c = *cap ? *cap * 2 : 64;
+	void *q;
 
-	b->cap_blocks = oldcap ? oldcap * 2 : 1024;
-	b->blocks = calloc(b->cap_blocks, sizeof(*b->blocks));
-	if (!b->blocks)
+	if (n < *cap)
+		return 0;
+	if (c > SIZE_MAX / size)
 		return -ENOMEM;
-	b->used_blocks = 0;
+	q = realloc(*(void **)p, c * size);
+	if (!q)
+		return -ENOMEM;
+	*(void **)p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Rehash the open operations into a table of 4 slots per live one. */
+static int ops_rehash(struct builder *b)
+{
+	struct open_op *old = b->ops;
+	size_t oldcap = b->cap_ops, i, j;
+
+	b->cap_ops = 64;
+	while (b->cap_ops < 4 * (b->live_ops + 1))
+		b->cap_ops *= 2;
+	b->ops = calloc(b->cap_ops, sizeof(*b->ops));
+	if (!b->ops) {
+		b->ops = old;
+		b->cap_ops = oldcap;
+		return -ENOMEM;
+	}
+	b->used_ops = b->live_ops;
 	for (i = 0; i < oldcap; i++) {
-		if (!old[i].pa || old[i].gone)
+		if (!old[i].op || old[i].ended)
 			continue;
-		j = hash64(old[i].pa) & (b->cap_blocks - 1);
-		while (b->blocks[j].pa)
-			j = (j + 1) & (b->cap_blocks - 1);
-		b->blocks[j] = old[i];
-		b->used_blocks++;
+		j = hash64(old[i].op) & (b->cap_ops - 1);
+		while (b->ops[j].op)
+			j = (j + 1) & (b->cap_ops - 1);
+		b->ops[j] = old[i];
 	}
 	free(old);
 	return 0;
 }
 
-static struct block *block_find(struct builder *b, uint64_t pa, bool add)
+/* The open operation @op; with @add, a new one if none (NULL: ENOMEM). */
+static struct open_op *find_op(struct builder *b, uint64_t op, bool add)
 {
+	struct open_op *o, *slot = NULL;
 	size_t j;
 
-	if (add && (b->used_blocks + 1) * 2 > b->cap_blocks && blocks_grow(b))
+	if (add && (b->used_ops + 1) * 2 > b->cap_ops && ops_rehash(b))
 		return NULL;
-	if (!b->cap_blocks)
+	if (!b->cap_ops)
 		return NULL;
-	j = hash64(pa) & (b->cap_blocks - 1);
-	while (b->blocks[j].pa) {
-		if (b->blocks[j].pa == pa && !b->blocks[j].gone)
-			return &b->blocks[j];
-		j = (j + 1) & (b->cap_blocks - 1);
+	for (j = hash64(op) & (b->cap_ops - 1); b->ops[j].op;
+	     j = (j + 1) & (b->cap_ops - 1)) {
+		o = &b->ops[j];
+		if (o->op == op && !o->ended)
+			return o;
+		if (o->ended && !slot)
+			slot = o;
 	}
 	if (!add)
 		return NULL;
-	b->blocks[j].pa = pa;
-	b->used_blocks++;
-	return &b->blocks[j];
+	if (!slot) {
+		slot = &b->ops[j];
+		b->used_ops++;
+	}
+	memset(slot, 0, sizeof(*slot));
+	slot->op = op;
+	b->live_ops++;
+	return slot;
+}
+
+static struct block *blk(struct builder *b, size_t t)
+{
+	return &b->blocks[t - 1];
+}
+
+/* Treap @t into @l (addresses below @pa) and @r (the others). */
+static void split(struct builder *b, size_t t, uint64_t pa, size_t *l, size_t *r)
+{
+	if (!t) {
+		*l = *r = 0;
+	} else if (blk(b, t)->pa < pa) {
+		split(b, blk(b, t)->right, pa, &blk(b, t)->right, r);
+		*l = t;
+	} else {
+		split(b, blk(b, t)->left, pa, l, &blk(b, t)->left);
+		*r = t;
+	}
+}
+
+/* Treaps @l and @r, every address of @l below those of @r, as one. */
+static size_t merge(struct builder *b, size_t l, size_t r)
+{
+	if (!l || !r)
+		return l ? l : r;
+	if (blk(b, l)->prio > blk(b, r)->prio) {
+		blk(b, l)->right = merge(b, blk(b, l)->right, r);
+		return l;
+	}
+	blk(b, r)->left = merge(b, l, blk(b, r)->left);
+	return r;
+}
+
+/*
+ * Take the donations out at addresses [@pa, @pa + @size), @size >= 1 (to
+ * the top of the address space if that overflows): the treap they form is
+ * returned.
+ */
+static size_t take_range(struct builder *b, uint64_t pa, uint64_t size)
+{
+	size_t l, mid, r = 0;
+
+	split(b, b->root, pa, &l, &mid);
+	if (size - 1 < UINT64_MAX - pa)
+		split(b, mid, pa + size, &mid, &r);
+	b->root = merge(b, l, r);
+	return mid;
+}
+
+/* Every donation of treap @t given back by @op. */
+static void mark_reclaimed(struct builder *b, size_t t, uint64_t op)
+{
+	while (t) {
+		blk(b, t)->reclaimed = true;
+		blk(b, t)->reclaim_op = op;
+		mark_reclaimed(b, blk(b, t)->left, op);
+		t = blk(b, t)->right;
+	}
+}
+
+static int donate(struct builder *b, const struct sro_event *e)
+{
+	struct block *k;
+	size_t t;
+
+	if (grow(&b->blocks, &b->cap_blocks, b->nblocks, sizeof(*b->blocks)))
+		return -ENOMEM;
+	/* A donation at an address still out replaces it in the books. */
+	t = take_range(b, e->addr, 1);
+	if (t)
+		blk(b, t)->replaced = true;
+	t = ++b->nblocks;
+	k = blk(b, t);
+	memset(k, 0, sizeof(*k));
+	k->pa = e->addr;
+	k->realm = e->realm;
+	k->donor = e->op;
+	k->seq = b->seq;
+	k->prio = hash64(b->seed + t);
+	split(b, b->root, e->addr, &b->root, &t);
+	b->root = merge(b, merge(b, b->root, b->nblocks), t);
+	return 0;
 }
 
 static struct plan_step *add_step(struct builder *b, uint64_t ts,
@@ -161,15 +306,8 @@ static struct plan_step *add_step(struct builder *b, uint64_t ts,
 	struct plan *p = b->p;
 	struct plan_step *s;
 
-	if (p->nsteps == b->cap_steps) {
-		size_t cap = b->cap_steps ? b->cap_steps * 2 : 256;
-
-		s = realloc(p->steps, cap * sizeof(*s));
-		if (!s)
-			return NULL;
-		p->steps = s;
-		b->cap_steps = cap;
-	}
+	if (grow(&p->steps, &b->cap_steps, p->nsteps, sizeof(*s)))
+		return NULL;
 	s = &p->steps[p->nsteps++];
 	memset(s, 0, sizeof(*s));
 	s->ts = ts;
@@ -179,6 +317,17 @@ static struct plan_step *add_step(struct builder *b, uint64_t ts,
 	return s;
 }
 
+/* @realm's index in the plan's realms, or -1. */
+static int realm_index(const struct plan *p, uint32_t realm)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrealms; i++)
+		if (p->realms[i] == realm)
+			return i;
+	return -1;
+}
+
 /*
  * A realm not live shows: it is created then (again, if an id is reused
  * after its destroy).
@@ -186,16 +335,15 @@ static struct plan_step *add_step(struct builder *b, uint64_t ts,
 static int see_realm(struct builder *b, uint32_t realm, uint64_t ts)
 {
 	struct plan *p = b->p;
-	size_t i;
+	int i;
 
 	if (!realm)
 		return 0;
-	for (i = 0; i < p->nrealms; i++)
-		if (p->realms[i] == realm)
-			break;
-	if (i == p->nrealms) {
+	i = realm_index(p, realm);
+	if (i < 0) {
 		if (p->nrealms == PLAN_MAX_REALMS)
 			return -E2BIG;
+		i = p->nrealms;
 		p->realms[p->nrealms++] = realm;
 	}
 	if (b->live[i])
@@ -204,38 +352,43 @@ static int see_realm(struct builder *b, uint32_t realm, uint64_t ts)
 	return add_step(b, ts, realm, PLAN_REALM_CREATE, 0) ? 0 : -ENOMEM;
 }
 
-static void realm_gone(struct builder *b, uint32_t realm)
-{
-	size_t i;
-
-	for (i = 0; i < b->p->nrealms; i++)
-		if (b->p->realms[i] == realm)
-			b->live[i] = false;
-}
-
-static struct open_op *find_op(struct builder *b, uint64_t op)
-{
-	size_t i;
-
-	for (i = b->nops; i-- > 0;)
-		if (b->ops[i].op == op)
-			return &b->ops[i];
-	return NULL;
-}
-
 /*
  * @realm's destroy is step @step: the blocks it still has then belong to
  * that destroy. Those still not reclaimed when the trace ends are what
  * the RMM kept (reclaims may come after the destroy's end).
  */
-static void mark_destroyed(struct builder *b, uint32_t realm, size_t step)
+static int realm_destroyed(struct builder *b, uint32_t realm, size_t step)
 {
-	size_t i;
+	int i = realm_index(b->p, realm);
 
-	for (i = 0; i < b->cap_blocks; i++)
-		if (b->blocks[i].pa && !b->blocks[i].gone &&
-		    b->blocks[i].realm == realm && !b->blocks[i].destroy_step)
-			b->blocks[i].destroy_step = step + 1;
+	if (i < 0)
+		return 0;
+	b->live[i] = false;
+	if (grow(&b->destroys[i], &b->cap_destroys[i], b->ndestroys[i],
+		 sizeof(**b->destroys)))
+		return -ENOMEM;
+	b->destroys[i][b->ndestroys[i]].seq = b->seq;
+	b->destroys[i][b->ndestroys[i]++].step = step;
+	return 0;
+}
+
+/* The step of the first destroy of @k's realm after its donation, or -1. */
+static long destroy_step(const struct builder *b, const struct block *k)
+{
+	int i = realm_index(b->p, k->realm);
+	size_t lo = 0, hi, mid;
+
+	if (i < 0)
+		return -1;
+	hi = b->ndestroys[i];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (b->destroys[i][mid].seq <= k->seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->ndestroys[i] ? (long)b->destroys[i][lo].step : -1;
 }
 
 static int cmp_op_step(const void *a, const void *b)
@@ -250,7 +403,7 @@ static long step_of_op(struct builder *b, uint64_t op)
 	size_t lo = 0, hi = b->nop_steps, mid;
 
 	while (lo < hi) {
-		mid = (lo + hi) / 2;
+		mid = lo + (hi - lo) / 2;
 		if (b->op_steps[mid].op == op)
 			return b->op_steps[mid].step;
 		if (b->op_steps[mid].op < op)
@@ -261,33 +414,71 @@ static long step_of_op(struct builder *b, uint64_t op)
 	return -1;
 }
 
+/* Donations by donor and realm, then trace order (qsort_r context-free). */
+static const struct block *sort_blocks;
+
+static int cmp_donation(const void *a, const void *b)
+{
+	const struct block *x = &sort_blocks[*(const size_t *)a];
+	const struct block *y = &sort_blocks[*(const size_t *)b];
+
+	if (x->donor != y->donor)
+		return x->donor < y->donor ? -1 : 1;
+	if (x->realm != y->realm)
+		return x->realm < y->realm ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 /*
  * The emulator keeps blocks (leak R N) out of the next object destroy of
- * the realm: arm each kept block before the step that gave back the rest
- * of its donation, or else before its realm's destroy.
+ * the realm: arm each kept block (never reclaimed, donated before a
+ * destroy of its realm) before the step that gave back the rest of its
+ * donation (the first reclaim of a block of the same operation and
+ * realm), or else before its realm's destroy. Sorted by donation, each
+ * donation's blocks are side by side: O(n log n).
  */
-static void count_kept(struct builder *b)
+static int count_kept(struct builder *b)
 {
-	struct block *k, *g;
-	size_t i, j;
-	long step;
+	size_t *idx, i, j, k, n = 0;
+	long given, step;
 
-	qsort(b->op_steps, b->nop_steps, sizeof(*b->op_steps), cmp_op_step);
-	for (i = 0; i < b->cap_blocks; i++) {
-		k = &b->blocks[i];
-		if (!k->pa || k->gone || !k->destroy_step)
-			continue;
-		step = -1;
-		for (j = 0; j < b->cap_blocks && step < 0; j++) {
-			g = &b->blocks[j];
-			if (g->pa && g->gone && g->donor == k->donor && k->donor &&
-			    g->realm == k->realm && g->reclaim_op)
-				step = step_of_op(b, g->reclaim_op);
+	/* qsort() of nothing: its array may be NULL. */
+	if (!b->nblocks)
+		return 0;
+	if (b->nop_steps)
+		qsort(b->op_steps, b->nop_steps, sizeof(*b->op_steps), cmp_op_step);
+	idx = malloc(b->nblocks * sizeof(*idx));
+	if (!idx)
+		return -ENOMEM;
+	for (i = 0; i < b->nblocks; i++)
+		idx[n++] = i;
+	sort_blocks = b->blocks;
+	qsort(idx, n, sizeof(*idx), cmp_donation);
+	for (i = 0; i < n; i = j) {
+		const struct block *d = &b->blocks[idx[i]];
+
+		given = -1;
+		for (j = i; j < n; j++) {
+			const struct block *g = &b->blocks[idx[j]];
+
+			if (g->donor != d->donor || g->realm != d->realm)
+				break;
+			if (given < 0 && g->donor && g->reclaimed && g->reclaim_op)
+				given = step_of_op(b, g->reclaim_op);
 		}
-		if (step < 0)
-			step = k->destroy_step - 1;
-		b->p->steps[step].leak++;
+		for (k = i; k < j; k++) {
+			const struct block *kept = &b->blocks[idx[k]];
+
+			if (kept->reclaimed || kept->replaced)
+				continue;
+			step = destroy_step(b, kept);
+			if (step < 0)
+				continue;
+			b->p->steps[given >= 0 ? given : step].leak++;
+		}
 	}
+	free(idx);
+	return 0;
 }
 
 /* What the operation @o replays as, at its end. */
@@ -339,38 +530,29 @@ static int end_op(struct builder *b, struct open_op *o)
 		break;
 	}
 	s = add_step(b, o->ts, o->realm, kind, arg);
-	if (!s)
+	if (!s || grow(&b->op_steps, &b->cap_op_steps, b->nop_steps,
+		       sizeof(*b->op_steps)))
 		return -ENOMEM;
-	if (b->nop_steps == b->cap_op_steps) {
-		size_t cap = b->cap_op_steps ? b->cap_op_steps * 2 : 256;
-		struct op_step *n = realloc(b->op_steps, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		b->op_steps = n;
-		b->cap_op_steps = cap;
-	}
 	b->op_steps[b->nop_steps].op = o->op;
 	b->op_steps[b->nop_steps++].step = s - b->p->steps;
 	s->refuse = o->refused;
-	if (kind == PLAN_REALM_DESTROY) {
-		mark_destroyed(b, o->realm, s - b->p->steps);
-		realm_gone(b, o->realm);
-	}
+	if (kind == PLAN_REALM_DESTROY)
+		return realm_destroyed(b, o->realm, s - b->p->steps);
 	return 0;
 }
 
 static int on_event(struct builder *b, const struct sro_event *e)
 {
 	struct open_op *o;
-	struct block *blk;
 	uint64_t ts;
+	size_t t;
 	int err;
 
 	if (!b->started) {
 		b->t0 = e->ts;
 		b->started = true;
 	}
+	b->seq++;
 	ts = e->ts > b->t0 ? e->ts - b->t0 : 0;
 	b->p->duration_ns = ts;
 	/*
@@ -383,19 +565,14 @@ static int on_event(struct builder *b, const struct sro_event *e)
 		if (err)
 			return err;
 	}
-	o = e->op ? find_op(b, e->op) : NULL;
+	/* A start of an operation already open: its end was lost. */
+	o = e->op ? find_op(b, e->op, e->type == SRO_EV_OP_START) : NULL;
 	switch (e->type) {
 	case SRO_EV_OP_START:
-		if (b->nops == b->cap_ops) {
-			size_t cap = b->cap_ops ? b->cap_ops * 2 : 64;
-			struct open_op *n = realloc(b->ops, cap * sizeof(*n));
-
-			if (!n)
-				return -ENOMEM;
-			b->ops = n;
-			b->cap_ops = cap;
-		}
-		o = &b->ops[b->nops++];
+		if (!e->op)
+			break;
+		if (!o)
+			return -ENOMEM;
 		memset(o, 0, sizeof(*o));
 		o->op = e->op;
 		o->ts = ts;
@@ -418,27 +595,16 @@ static int on_event(struct builder *b, const struct sro_event *e)
 		break;
 	case SRO_EV_DONATE:
 		b->p->donated_bytes += e->size;
-		blk = block_find(b, e->addr, true);
-		if (!blk)
-			return -ENOMEM;
-		blk->size = e->size;
-		blk->realm = e->realm;
-		blk->donor = e->op;
-		break;
-	case SRO_EV_RECLAIM: {
-		uint64_t off;
-
-		/* The RMM may give back adjacent donations as one range. */
+		return donate(b, e);
+	case SRO_EV_RECLAIM:
+		/*
+		 * The RMM may give back adjacent donations as one range:
+		 * every donation that starts in it is back.
+		 */
 		b->p->reclaimed_bytes += e->size;
-		for (off = 0; off < e->size; off += SRO_GRANULE_SIZE) {
-			blk = block_find(b, e->addr + off, false);
-			if (blk) {
-				blk->gone = true;
-				blk->reclaim_op = e->op;
-			}
-		}
+		t = take_range(b, e->addr, e->size);
+		mark_reclaimed(b, t, e->op);
 		break;
-	}
 	case SRO_EV_LEAK:
 		if (o)
 			o->refused += e->size / SRO_GRANULE_SIZE;
@@ -446,13 +612,24 @@ static int on_event(struct builder *b, const struct sro_event *e)
 	case SRO_EV_OP_END:
 		if (!o)
 			break;
-		err = end_op(b, o);
-		*o = b->ops[--b->nops];
-		return err;
+		o->ended = true;
+		b->live_ops--;
+		return end_op(b, o);
 	default:
 		break;
 	}
 	return 0;
+}
+
+static void builder_free(struct builder *b)
+{
+	int i;
+
+	free(b->ops);
+	free(b->blocks);
+	free(b->op_steps);
+	for (i = 0; i < PLAN_MAX_REALMS; i++)
+		free(b->destroys[i]);
 }
 
 int plan_from_reader(struct trace_reader *r, struct plan *p, const char **err)
@@ -462,16 +639,24 @@ int plan_from_reader(struct trace_reader *r, struct plan *p, const char **err)
 	int ret, e2 = 0;
 
 	memset(p, 0, sizeof(*p));
+	/* Priorities no trace can foresee keep the treap balanced. */
+	if (getrandom(&b.seed, sizeof(b.seed), 0) != sizeof(b.seed))
+		b.seed = (uintptr_t)&b ^ (uint64_t)time(NULL);
 	while ((ret = trace_reader_next(r, &e)) == 1) {
 		e2 = on_event(&b, &e);
 		if (e2)
 			break;
 	}
+	p->events = b.seq;
+	/* Cut short: what its intact blocks hold is a trace that ends there. */
+	if (ret < 0 && trace_reader_truncated(r)) {
+		snprintf(p->truncated, sizeof(p->truncated), "%s",
+			 trace_reader_error(r));
+		ret = 0;
+	}
 	if (!e2 && ret == 0)
-		count_kept(&b);
-	free(b.ops);
-	free(b.blocks);
-	free(b.op_steps);
+		e2 = count_kept(&b);
+	builder_free(&b);
 	if (e2) {
 		*err = e2 == -E2BIG ? "more realms in the trace than the emulator has" :
 			"out of memory";

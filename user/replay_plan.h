@@ -59,9 +59,16 @@ struct plan {
 	uint64_t reclaimed_bytes;
 	uint64_t skipped;	/* operations with no emulator equivalent */
 	uint64_t duration_ns;
+	uint64_t events;	/* read from the trace */
+	/* The reader's message if the file was cut short, else "". */
+	char truncated[256];
 };
 
-/* The plan of trace @path; 0, or -1 with *@err saying why (static). */
+/*
+ * The plan of trace @path; 0, or -1 with *@err saying why (static). A
+ * file cut short (no trailer: a recorder killed) plans the events of its
+ * intact blocks and says so in truncated.
+ */
 int plan_build(const char *path, struct plan *p, const char **err);
 /* The same from a reader already open. */
 int plan_from_reader(struct trace_reader *r, struct plan *p, const char **err);

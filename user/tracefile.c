@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <zlib.h>
 
 #include "tracefile.h"
@@ -329,8 +330,33 @@ static void encode_header(unsigned char *h, const struct trace_info *info)
 	put_text(h + 96, info->host);
 }
 
+/* A new file at @path, 0600, or an fd of -1 and errno (see the header). */
+static int create_new(const char *path, unsigned int flags)
+{
+	const int how = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd;
+
+	/* O_EXCL fails on any name that exists, a dangling link too. */
+	fd = open(path, how, 0600);
+	if (fd >= 0 || errno != EEXIST || lstat(path, &st))
+		return fd;
+	if (S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!(flags & TRACE_OVERWRITE) || !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EEXIST;
+		return -1;
+	}
+	if (unlink(path))
+		return -1;
+	return open(path, how, 0600);
+}
+
 struct trace_writer *trace_writer_open(const char *path,
-				       const struct trace_info *info)
+				       const struct trace_info *info,
+				       unsigned int flags)
 {
 	unsigned char h[HDR_SIZE];
 	struct trace_writer *w;
@@ -339,7 +365,7 @@ struct trace_writer *trace_writer_open(const char *path,
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	w->fd = create_new(path, flags);
 	if (w->fd < 0) {
 		err = errno;
 		free(w);
@@ -453,6 +479,7 @@ struct trace_reader {
 	size_t mem_len;
 	uint64_t off;			/* of the next byte to read */
 	enum reader_state state;
+	bool truncated;			/* the failure: the file ends early */
 	uint64_t block_off;		/* of the payload in buf */
 	uint32_t len, pos;		/* payload bytes, cursor */
 	uint32_t left;			/* records left in the block */
@@ -656,6 +683,7 @@ static int next_block(struct trace_reader *r)
 	n = src_read(r, h, BLK_HDR_SIZE);
 	if (n < 0)
 		return -1;
+	r->truncated = n < BLK_HDR_SIZE;
 	if (!n)
 		return fail(r, off, "truncated: no trailer");
 	if (n < BLK_HDR_SIZE)
@@ -672,6 +700,7 @@ static int next_block(struct trace_reader *r)
 	n = src_read(r, r->buf, len);
 	if (n < 0)
 		return -1;
+	r->truncated = n < len;
 	if (n < len)
 		return fail(r, off, "truncated: block of %u bytes has %zd",
 			    len, n);
@@ -779,6 +808,11 @@ int trace_reader_next(struct trace_reader *r, struct sro_event *e)
 const char *trace_reader_error(const struct trace_reader *r)
 {
 	return r->state == R_FAILED ? r->err : NULL;
+}
+
+bool trace_reader_truncated(const struct trace_reader *r)
+{
+	return r->state == R_FAILED && r->truncated;
 }
 
 const struct trace_info *trace_reader_info(const struct trace_reader *r)

@@ -8,6 +8,7 @@
 #ifndef SROSCOPE_TRACEFILE_H
 #define SROSCOPE_TRACEFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/types.h>
@@ -35,9 +36,19 @@ struct trace_totals {
 struct trace_writer;
 struct trace_reader;
 
-/* Create (truncate) @path and write the header. NULL and errno on error. */
+/* trace_writer_open(): replace a regular file at @path. */
+#define TRACE_OVERWRITE	1
+
+/*
+ * Create @path, mode 0600 (it holds physical addresses), and write the
+ * header. Never through a symbolic link (ELOOP), and an existing file
+ * only with TRACE_OVERWRITE in @flags (EEXIST): it is then unlinked and
+ * created anew, so other links to it keep their content. NULL and errno
+ * on error.
+ */
 struct trace_writer *trace_writer_open(const char *path,
-				       const struct trace_info *info);
+				       const struct trace_info *info,
+				       unsigned int flags);
 /*
  * Append one event. Only the fields its type has are kept (the others
  * read back as 0). Returns 0, -EINVAL for an event the reader would
@@ -69,6 +80,12 @@ struct trace_reader *trace_reader_open_mem(const void *buf, size_t len);
 int trace_reader_next(struct trace_reader *r, struct sro_event *e);
 /* What went wrong, with the path and byte offset; NULL if nothing. */
 const char *trace_reader_error(const struct trace_reader *r);
+/*
+ * Did it go wrong only in that the file ends early (a recorder killed
+ * before its trailer, a copy cut short)? Every event of the intact
+ * blocks before the cut was returned; a damaged block is not a cut.
+ */
+bool trace_reader_truncated(const struct trace_reader *r);
 /* The header; all zero if it could not be read. */
 const struct trace_info *trace_reader_info(const struct trace_reader *r);
 /* The trailer; NULL until trace_reader_next() returned 0. */

@@ -7,28 +7,19 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "tracefile.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct trace_reader *r;
 	struct sro_event e;
 	size_t n = 0;
-	void *copy;
 	int ret;
 
-	/* A copy of exactly @size bytes, so ASan sees any overread. */
-	copy = malloc(size ? size : 1);
-	if (!copy)
+	r = fuzz_reader(data, size);
+	if (!r)
 		return 0;
-	memcpy(copy, data, size);
-	r = trace_reader_open_mem(copy, size);
-	if (!r) {
-		free(copy);
-		return 0;
-	}
 	while ((ret = trace_reader_next(r, &e)) == 1) {
 		/* Events are at most one per 2 bytes of input. */
 		if (++n > size)
@@ -43,7 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Once done, it stays done. */
 	if (trace_reader_next(r, &e) != ret)
 		abort();
-	trace_reader_close(r);
-	free(copy);
+	fuzz_reader_close(r);
 	return 0;
 }

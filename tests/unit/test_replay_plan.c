@@ -3,6 +3,7 @@
  * Replay plans (user/replay_plan.c) of the reference workloads, and the
  * replay's accounting (user/replay.c) on made-up events.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "replay.h"
 #include "replay_plan.h"
+#include "tmpdir.h"
 
 static size_t count(const struct plan *p, unsigned int kind)
 {
@@ -96,6 +99,158 @@ static void test_bad_files(void **state)
 	assert_non_null(err);
 }
 
+/* Hostile traces: made with the writer, each must plan at once. */
+#define REC_CREATE	0xC400015aU
+#define REALM_DESTROY	0xC4000159U
+#define PDEV_CREATE	0xC4000176U
+
+static struct trace_writer *hostile_open(void)
+{
+	const struct trace_info info = { .kernel = "test", .host = "test" };
+	struct trace_writer *w;
+
+	unlink(path);
+	w = trace_writer_open(path, &info, 0);
+	assert_non_null(w);
+	return w;
+}
+
+static uint64_t now_ts;
+
+static void put(struct trace_writer *w, unsigned int type, uint64_t op,
+		uint32_t realm, uint32_t cmd, uint64_t addr, uint64_t size)
+{
+	struct sro_event e = { .type = type, .ts = ++now_ts, .op = op,
+			       .realm = realm, .cmd = cmd, .addr = addr,
+			       .size = size };
+
+	if (type == SRO_EV_DONATE_REQ)
+		e.count = size / 4096;
+	assert_int_equal(trace_writer_add(w, &e), 0);
+}
+
+/* An operation of @realm donating @n blocks of 4 KiB from @pa. */
+static void donating_op(struct trace_writer *w, uint64_t op, uint32_t realm,
+			uint32_t cmd, uint64_t pa, unsigned int n)
+{
+	unsigned int i;
+
+	put(w, SRO_EV_OP_START, op, realm, cmd, 0, 0);
+	put(w, SRO_EV_DONATE_REQ, op, realm, cmd, 0, n * 4096ULL);
+	for (i = 0; i < n; i++)
+		put(w, SRO_EV_DONATE, op, realm, cmd, pa + i * 4096ULL, 4096);
+	put(w, SRO_EV_OP_END, op, realm, cmd, 0, 0);
+}
+
+/*
+ * The plan of the trace at path, within @secs seconds: the builder used
+ * to walk a reclaim granule by granule and every block per destroy; a
+ * timeout (SIGALRM) fails the test instead of hanging it.
+ */
+static void plan_in_time(struct plan *p, unsigned int secs)
+{
+	const char *err = NULL;
+
+	alarm(secs);
+	if (plan_build(path, p, &err))
+		fail_msg("%s", err);
+	alarm(0);
+}
+
+/* A reclaim of 2^64 - 4096 bytes (a valid trace of 318 bytes). */
+static void test_huge_reclaim(void **state)
+{
+	struct trace_writer *w = hostile_open();
+	struct plan p;
+
+	donating_op(w, 1, 7, REC_CREATE, 0x10000, 2);
+	put(w, SRO_EV_RECLAIM, 2, 7, REC_CREATE, 0, UINT64_MAX - 4095);
+	/* At the top of the address space, and past it. */
+	donating_op(w, 3, 7, REC_CREATE, UINT64_MAX - 4095, 1);
+	put(w, SRO_EV_RECLAIM, 4, 7, REC_CREATE, UINT64_MAX - 8191,
+	    UINT64_MAX - 4095);
+	put(w, SRO_EV_OP_START, 5, 7, REALM_DESTROY, 0, 0);
+	put(w, SRO_EV_OP_END, 5, 7, REALM_DESTROY, 0, 0);
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	plan_in_time(&p, 5);
+	assert_int_equal(p.nsteps, 4);	/* create, 2 RECs, destroy */
+	assert_int_equal(p.reclaimed_bytes, 2 * (UINT64_MAX - 4095));
+	/* Everything donated came back: nothing kept at the destroy. */
+	assert_int_equal(sum_leak(&p, 7), 0);
+	plan_free(&p);
+}
+
+/*
+ * Reclaims follow donations by address whatever their size: one range
+ * over adjacent donations gives them all back, a block never given back
+ * is kept, and armed before the step that gave back the rest of its
+ * donation.
+ */
+static void test_reclaim_ranges(void **state)
+{
+	struct trace_writer *w = hostile_open();
+	struct plan p;
+
+	donating_op(w, 1, 7, PDEV_CREATE, 0x100000, 4);
+	donating_op(w, 2, 7, PDEV_CREATE, 0x200000, 3);
+	/* The first device: all four in one range; the second: two of three. */
+	put(w, SRO_EV_OP_START, 3, 7, PDEV_CREATE + 1, 0, 0);
+	put(w, SRO_EV_RECLAIM, 3, 7, PDEV_CREATE + 1, 0x100000, 4 * 4096);
+	put(w, SRO_EV_OP_END, 3, 7, PDEV_CREATE + 1, 0, 0);
+	put(w, SRO_EV_OP_START, 4, 7, PDEV_CREATE + 1, 0, 0);
+	put(w, SRO_EV_RECLAIM, 4, 7, PDEV_CREATE + 1, 0x201000, 2 * 4096);
+	/* Nothing there: no effect. */
+	put(w, SRO_EV_RECLAIM, 4, 7, PDEV_CREATE + 1, 0x900000, 1ULL << 40);
+	put(w, SRO_EV_OP_END, 4, 7, PDEV_CREATE + 1, 0, 0);
+	put(w, SRO_EV_OP_START, 5, 7, REALM_DESTROY, 0, 0);
+	put(w, SRO_EV_OP_END, 5, 7, REALM_DESTROY, 0, 0);
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	plan_in_time(&p, 5);
+	assert_int_equal(p.nsteps, 6);
+	assert_int_equal(p.steps[3].kind, PLAN_PDEV_DESTROY);
+	assert_int_equal(p.steps[4].kind, PLAN_PDEV_DESTROY);
+	/* The block of 0x200000 kept, armed before the second destroy. */
+	assert_int_equal(p.steps[3].leak, 0);
+	assert_int_equal(p.steps[4].leak, 1);
+	assert_int_equal(p.steps[5].leak, 0);
+	plan_free(&p);
+}
+
+#define MANY	100000
+
+/*
+ * Operations never ended, realms destroyed again and again with blocks
+ * out, blocks kept by the thousand: each used to cost a walk of
+ * everything seen so far (minutes); now the whole trace plans at once.
+ */
+static void test_many(void **state)
+{
+	struct trace_writer *w = hostile_open();
+	struct plan p;
+	unsigned int i;
+
+	for (i = 1; i <= MANY; i++)
+		put(w, SRO_EV_OP_START, i, 7, PDEV_CREATE, 0, 0);
+	for (i = 1; i <= MANY; i++)
+		put(w, SRO_EV_DONATE, i, 7, PDEV_CREATE, 4096ULL * i, 4096);
+	for (i = 1; i <= MANY; i++)
+		put(w, SRO_EV_RECLAIM, i, 7, PDEV_CREATE, 0, 1ULL << 50);
+	for (i = 1; i <= MANY; i++)
+		put(w, SRO_EV_DONATE, i, 7, PDEV_CREATE, 1ULL << 40 | 4096ULL * i, 4096);
+	for (i = 1; i <= MANY / 10; i++) {
+		put(w, SRO_EV_OP_START, MANY + i, 7, REALM_DESTROY, 0, 0);
+		put(w, SRO_EV_OP_END, MANY + i, 7, REALM_DESTROY, 0, 0);
+	}
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	plan_in_time(&p, 10);
+	assert_int_equal(count(&p, PLAN_REALM_DESTROY), MANY / 10);
+	/* Every block of the second round kept, at the first destroy. */
+	assert_int_equal(sum_leak(&p, 7), MANY);
+	assert_int_equal(p.steps[1].kind, PLAN_REALM_DESTROY);
+	assert_int_equal(p.steps[1].leak, MANY);
+	plan_free(&p);
+}
+
 static void ev(struct replay_stats *st, unsigned int type, uint64_t op,
 	       uint64_t size, int status, uint64_t ns)
 {
@@ -147,6 +302,106 @@ static void test_accounting(void **state)
 	replay_stats_free(&st);
 }
 
+/* @len bytes of workload @name, possibly one flipped, as the file at path. */
+static void cut_copy(const char *name, long len, long flip)
+{
+	char src[128];
+	FILE *in, *out;
+	long i;
+	int c;
+
+	snprintf(src, sizeof(src), "examples/workloads/%s.srotrace", name);
+	in = fopen(src, "rb");
+	out = fopen(path, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	for (i = 0; (len < 0 || i < len) && (c = getc(in)) != EOF; i++)
+		putc(i == flip ? c ^ 0xff : c, out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/*
+ * A recording cut short (its recorder killed before the trailer, or a
+ * copy cut mid-block) plans the events of its intact blocks and says it
+ * was cut; a damaged block is still refused.
+ */
+static void test_truncated(void **state)
+{
+	struct plan full, p;
+	const char *err = NULL;
+	size_t i;
+
+	cut_copy("leaky", -1, -1);
+	assert_int_equal(plan_build(path, &full, &err), 0);
+	assert_string_equal(full.truncated, "");
+	/* No trailer (88 bytes), then the trailer cut in its middle. */
+	for (i = 0; i < 2; i++) {
+		cut_copy("leaky", 14340 - (i ? 40 : 88), -1);
+		if (plan_build(path, &p, &err))
+			fail_msg("%s", err);
+		assert_non_null(strstr(p.truncated, i ? "truncated: block of 72 bytes has 32" :
+				       "offset 14252: truncated: no trailer"));
+		assert_int_equal(p.events, full.events);
+		assert_int_equal(p.nsteps, full.nsteps);
+		assert_int_equal(sum_leak(&p, 10) + sum_leak(&p, 11) + sum_leak(&p, 12), 9);
+		plan_free(&p);
+	}
+	plan_free(&full);
+	/* churn cut in its third block: the first two (3495 events) plan. */
+	cut_copy("churn", 70000, -1);
+	if (plan_build(path, &p, &err))
+		fail_msg("%s", err);
+	assert_non_null(strstr(p.truncated, "offset 65750: truncated: block of 27726 bytes has"));
+	assert_int_equal(p.events, 3495);
+	assert_true(p.nsteps > 0);
+	plan_free(&p);
+	/* A damaged block is not a cut. */
+	cut_copy("churn", 70000, 1000);
+	assert_int_equal(plan_build(path, &p, &err), -1);
+	assert_non_null(strstr(err, "CRC mismatch"));
+}
+
+/* replay -S and -p take what they say and nothing else. */
+static void test_options(void **state)
+{
+	static const char *const good[] = { "0", "10", "0.5", "1e3", "0.001", "1000000" };
+	static const double want[] = { 0, 10, 0.5, 1000, 0.001, 1e6 };
+	static const char *const bad[] = {
+		"nan", "NaN", "inf", "infinity", "-1", "-0", "", " 1", "1e400",
+		"0.0001", "1000001", "1x", "0x10", "1,5", "1e-400",
+	};
+	static const char *const lists[] = {
+		"exact", "exact,contig,pool,adaptive", "a,b,c,d,e,f,g,h", "my_policy-2",
+		"docs/examples/contigpool.bpf.o,exact", "/tmp/a b.bpf.o",
+	};
+	static const char *const bad_lists[] = {
+		"", ",", "exact,", ",exact", "exact,,pool", "a,b,c,d,e,f,g,h,i",
+		"exact\npool", "\x1b[2J",
+	};
+	char why[128];
+	double v;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(*good); i++) {
+		v = -1;
+		assert_int_equal(replay_parse_speed(good[i], &v), 0);
+		assert_true(v == want[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		print_message("-S '%s'\n", bad[i]);
+		assert_int_equal(replay_parse_speed(bad[i], &v), -EINVAL);
+	}
+	for (i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+		assert_int_equal(replay_check_policies(lists[i], why, sizeof(why)), 0);
+	for (i = 0; i < sizeof(bad_lists) / sizeof(*bad_lists); i++) {
+		why[0] = '\0';
+		print_message("-p '%s'\n", bad_lists[i]);
+		assert_int_equal(replay_check_policies(bad_lists[i], why, sizeof(why)), -EINVAL);
+		assert_true(why[0]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,7 +409,12 @@ int main(void)
 		cmocka_unit_test(test_smmu),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_accounting),
+		cmocka_unit_test(test_huge_reclaim),
+		cmocka_unit_test(test_reclaim_ranges),
+		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_truncated),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -18,28 +18,12 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "tmpdir.h"
 #include "tracefile.h"
 
 #define HDR	160	/* header bytes */
 #define BHDR	16	/* block header bytes */
 #define REC0	(HDR + BHDR)	/* offset of the first record */
-
-static char tmpdir[] = "/tmp/test_tracefile.XXXXXX";
-static char path[256];
-
-static int setup(void **state)
-{
-	if (!mkdtemp(tmpdir))
-		return -1;
-	snprintf(path, sizeof(path), "%s/t.srotrace", tmpdir);
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	unlink(path);
-	return rmdir(tmpdir);
-}
 
 static unsigned char *slurp(const char *p, size_t *len)
 {
@@ -98,7 +82,7 @@ static const struct trace_info info = {
 static void write_events(const struct sro_event *ev, int n,
 			 const struct trace_totals *t)
 {
-	struct trace_writer *w = trace_writer_open(path, &info);
+	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	int i;
 
 	assert_non_null(w);
@@ -352,7 +336,7 @@ static void test_out_of_order_ts(void **state)
 /* Enough events for many blocks; each comes back in order. */
 static void test_many_blocks(void **state)
 {
-	struct trace_writer *w = trace_writer_open(path, &info);
+	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	struct sro_event e = story[4], got;
 	struct trace_reader *r;
 	unsigned int i, n = 100000;
@@ -379,7 +363,7 @@ static void test_many_blocks(void **state)
 
 static void test_writer_refuses_invalid(void **state)
 {
-	struct trace_writer *w = trace_writer_open(path, &info);
+	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	struct sro_event bad[] = {
 		{ .type = 0 },
 		{ .type = SRO_EV_MAX },
@@ -417,7 +401,7 @@ static void test_long_names_truncated(void **state)
 
 	memset(li.kernel, 'k', sizeof(li.kernel));	/* no NUL at all */
 	memset(li.host, 'h', sizeof(li.host) - 1);
-	w = trace_writer_open(path, &li);
+	w = trace_writer_open(path, &li, TRACE_OVERWRITE);
 	assert_non_null(w);
 	assert_int_equal(trace_writer_close(w, NULL), 0);
 	r = trace_reader_open(path);
@@ -428,13 +412,79 @@ static void test_long_names_truncated(void **state)
 	trace_reader_close(r);
 }
 
+/* @p holds exactly @text. */
+static void assert_holds(const char *p, const char *text)
+{
+	size_t len;
+	unsigned char *buf = slurp(p, &len);
+
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(buf, text, len);
+	free(buf);
+}
+
+/*
+ * A trace holds physical addresses: created 0600 whatever the umask
+ * allows, never through a symbolic link, an existing file replaced only
+ * when asked, and then unlinked, not truncated (its other links keep it).
+ */
+static void test_create_private(void **state)
+{
+	char target[300], slink[300], other[300];
+	struct trace_writer *w;
+
+	snprintf(target, sizeof(target), "%s/target", tmpdir);
+	snprintf(slink, sizeof(slink), "%s/link", tmpdir);
+	snprintf(other, sizeof(other), "%s/other", tmpdir);
+	unlink(path);
+	umask(0);
+	w = trace_writer_open(path, &info, 0);
+	umask(022);
+	assert_non_null(w);
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	assert_int_equal(file_mode(path), 0600);
+
+	/* An existing file: refused, untouched, unless overwriting. */
+	put_file(path, "old", 0644);
+	assert_int_equal(link(path, other), 0);
+	assert_null(trace_writer_open(path, &info, 0));
+	assert_int_equal(errno, EEXIST);
+	assert_holds(path, "old");
+	w = trace_writer_open(path, &info, TRACE_OVERWRITE);
+	assert_non_null(w);
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	assert_int_equal(file_mode(path), 0600);
+	assert_int_equal(file_size(path), 160 + 16 + 24 + 8 * SRO_LOSS_MAX);
+	assert_holds(other, "old");
+
+	/* A symbolic link, to a file or to nothing: refused, even overwriting. */
+	put_file(target, "precious", 0644);
+	assert_int_equal(symlink(target, slink), 0);
+	assert_null(trace_writer_open(slink, &info, 0));
+	assert_int_equal(errno, ELOOP);
+	assert_null(trace_writer_open(slink, &info, TRACE_OVERWRITE));
+	assert_int_equal(errno, ELOOP);
+	assert_holds(target, "precious");
+	assert_int_equal(file_mode(target), 0644);
+	unlink(target);
+	assert_null(trace_writer_open(slink, &info, TRACE_OVERWRITE));
+	assert_int_equal(errno, ELOOP);
+	assert_int_equal(access(target, F_OK), -1);
+
+	/* A directory. */
+	assert_null(trace_writer_open(tmpdir, &info, TRACE_OVERWRITE));
+	assert_int_equal(errno, EISDIR);
+	unlink(slink);
+	unlink(other);
+}
+
 static void test_open_errors(void **state)
 {
 	struct trace_reader *r;
 	struct sro_event e;
 	char want[300];
 
-	assert_null(trace_writer_open("/nonexistent/dir/f", &info));
+	assert_null(trace_writer_open("/nonexistent/dir/f", &info, 0));
 	assert_int_equal(errno, ENOENT);
 	r = trace_reader_open("/nonexistent/f");
 	assert_non_null(r);
@@ -464,7 +514,7 @@ static void test_open_errors(void **state)
  */
 static void test_truncation_everywhere(void **state)
 {
-	struct trace_writer *w = trace_writer_open(path, &info);
+	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	static const int groups[] = { 2, 3, 1 };
 	off_t ends[3];
 	struct sro_event got[NSTORY];
@@ -491,6 +541,8 @@ static void test_truncation_everywhere(void **state)
 		ret = read_events(r, got, NSTORY, &n);
 		assert_int_equal(ret, -1);
 		assert_non_null(strstr(trace_reader_error(r), "truncated"));
+		/* A cut after the header: the intact blocks are a trace. */
+		assert_int_equal(trace_reader_truncated(r), cut >= HDR);
 		for (g = 0, want = 0; g < 3 && (size_t)ends[g] <= cut; g++)
 			want += groups[g];
 		assert_int_equal(n, want);
@@ -507,7 +559,7 @@ static void test_truncation_everywhere(void **state)
 
 static void test_flipped_byte(void **state)
 {
-	struct trace_writer *w = trace_writer_open(path, &info);
+	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	struct sro_event got[NSTORY];
 	struct trace_reader *r;
 	unsigned char *buf;
@@ -530,6 +582,7 @@ static void test_flipped_byte(void **state)
 	snprintf(want, sizeof(want), "(memory): offset %lld: block CRC mismatch",
 		 (long long)end0);
 	assert_memory_equal(trace_reader_error(r), want, strlen(want));
+	assert_false(trace_reader_truncated(r));
 	trace_reader_close(r);
 	free(buf);
 }
@@ -1054,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(test_bad_headers),
 		cmocka_unit_test(test_longer_header),
 		cmocka_unit_test(test_writer_bytes),
+		cmocka_unit_test(test_create_private),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

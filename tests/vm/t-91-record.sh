@@ -37,6 +37,27 @@ expect_eq "realm 44 held after destroy (file vs emulator)" \
 	"$(( $(nj sum /tmp/back.out size event=donate) - $(nj sum /tmp/back.out size event=reclaim) ))" \
 	"$(( $(truth held 44) * GRANULE ))"
 
+# A trace holds physical addresses: its owner's only; an existing file is
+# replaced only with --force, a symbolic link never.
+expect_eq "trace file mode" "$(ls -l /tmp/run.srotrace | cut -c1-10)" "-rw-------"
+cp /tmp/run.srotrace /tmp/keep.srotrace
+if sroscope record -d 1s /tmp/run.srotrace 2>/tmp/again.err; then
+	fail "an existing trace was replaced without --force"
+fi
+grep -q "exists: give --force" /tmp/again.err || fail "unclear error: $(cat /tmp/again.err)"
+cmp -s /tmp/run.srotrace /tmp/keep.srotrace || fail "a refused recording changed the file"
+echo secret >/tmp/target
+ln -sf /tmp/target /tmp/link.srotrace
+if sroscope record -f -d 1s /tmp/link.srotrace 2>/tmp/link.err; then
+	fail "recorded through a symbolic link"
+fi
+grep -q "symbolic link" /tmp/link.err || fail "unclear error: $(cat /tmp/link.err)"
+expect_eq "the link's target" "$(cat /tmp/target)" secret
+sroscope record -f -d 1s /tmp/keep.srotrace 2>/tmp/force.err || fail "record -f: $(cat /tmp/force.err)"
+sroscope trace -r /tmp/keep.srotrace >/dev/null 2>&1 || fail "the replaced trace does not read back"
+expect_eq "replaced trace mode" "$(ls -l /tmp/keep.srotrace | cut -c1-10)" "-rw-------"
+echo "ok: $(cat /tmp/again.err); $(cat /tmp/link.err)"
+
 # Damage: cut in the middle, flip a byte, a newer version, not a trace.
 size=$(wc -c </tmp/run.srotrace)
 head -c $((size / 2)) /tmp/run.srotrace >/tmp/cut.srotrace
@@ -62,4 +83,27 @@ if sroscope trace -r /sroscope/bin/sroscope >/dev/null 2>/tmp/bad.err; then
 	fail "a non-trace file was accepted"
 fi
 echo "ok: not a trace: $(cat /tmp/bad.err)"
+
+# Replay takes what a cut recording holds, and says it was cut: the file
+# without its trailer (88 bytes) plans as the whole; a recorder killed
+# (SIGKILL) after a flush leaves a file that plans its flushed blocks.
+head -c $((size - 88)) /tmp/run.srotrace >/tmp/notrailer.srotrace
+sroscope replay -n /tmp/run.srotrace >/tmp/whole.plan 2>/dev/null || fail "replay -n of the recording failed"
+sroscope replay -n /tmp/notrailer.srotrace >/tmp/notrailer.plan 2>/tmp/notrailer.err ||
+	fail "a recording without its trailer was refused: $(cat /tmp/notrailer.err)"
+grep -q "truncated: no trailer.*cut short" /tmp/notrailer.err || fail "unclear: $(cat /tmp/notrailer.err)"
+expect_eq "plan without the trailer" "$(grep -v '^#' /tmp/notrailer.plan | md5sum)" "$(grep -v '^#' /tmp/whole.plan | md5sum)"
+scope killed record /tmp/killed.srotrace
+emu "realm_create 45" "rec_create 45 1"
+sleep 1.5
+# The first event a second after the last flush flushes the block.
+emu "rec_destroy 45 1" "realm_destroy 45"
+sleep 0.5
+eval "kill -KILL \$SCOPE_killed"
+wait "$SCOPE_killed" 2>/dev/null
+sroscope replay -n /tmp/killed.srotrace >/tmp/killed.plan 2>/tmp/killed.err ||
+	fail "a killed recorder's file was refused: $(cat /tmp/killed.err)"
+grep -q "cut short" /tmp/killed.err || fail "unclear: $(cat /tmp/killed.err)"
+grep -q "rec_create 45 1" /tmp/killed.plan || fail "the flushed block is not in the plan: $(cat /tmp/killed.plan)"
+echo "ok: $(cat /tmp/killed.err)"
 check_books
