@@ -55,6 +55,14 @@ void setup_libbpf_logging(void)
 	libbpf_set_print(libbpf_print);
 }
 
+const char *errstr(int err)
+{
+	static char buf[128];
+
+	libbpf_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
 #ifndef CAP_PERFMON
 #define CAP_PERFMON	38
 #endif

@@ -27,6 +27,14 @@ extern const struct argp common_argp;
 void setup_libbpf_logging(void);
 
 /*
+ * The message of an error code as libbpf's functions return it: -errno,
+ * or one of libbpf's own codes (LIBBPF_ERRNO__*, which strerror() calls
+ * "Unknown error 4001"); either sign. In a static buffer: one per call
+ * of printf.
+ */
+const char *errstr(int err);
+
+/*
  * Fail with a clear message unless the process has the capabilities a
  * command needs. @what names the command for the message.
  */

@@ -62,13 +62,14 @@ static void policy_dirs(char dirs[][PATH_MAX], int *n)
 static int resolve_policy(const char *arg, char *path, size_t len)
 {
 	char dirs[3][PATH_MAX];
-	int n, i;
+	int n, i, err;
 
 	if (strchr(arg, '/') || strstr(arg, ".bpf.o")) {
 		if (access(arg, R_OK)) {
+			err = -errno;
 			fprintf(stderr, "sroscope policy: cannot read %s: %s\n",
-				arg, strerror(errno));
-			return -errno;
+				arg, errstr(err));
+			return err;
 		}
 		snprintf(path, len, "%s", arg);
 		return 0;
@@ -125,7 +126,7 @@ static int load_object(const char *path, struct loaded *l)
 	if (!l->obj) {
 		err = -errno;
 		fprintf(stderr, "sroscope policy: %s is not a BPF object: %s\n",
-			path, strerror(-err));
+			path, errstr(err));
 		return err;
 	}
 	bpf_object__for_each_map(map, l->obj) {
@@ -161,7 +162,7 @@ static int load_object(const char *path, struct loaded *l)
 	err = bpf_object__load(l->obj);
 	if (err) {
 		fprintf(stderr, "sroscope policy: the kernel refused %s: %s\n",
-			path, strerror(-err));
+			path, errstr(err));
 		if (err == -ENOTSUP || err == -ESRCH || err == -ENOENT)
 			fprintf(stderr, "  (a kernel without the SRO policy hook? it needs CONFIG_ARM_RMM_SRO_POLICY and BTF)\n");
 		if (l->log[0])
@@ -185,7 +186,7 @@ static int pin_link(struct bpf_link *link)
 	err = bpf_link__pin(link, POLICY_PIN);
 	if (err) {
 		fprintf(stderr, "sroscope policy: cannot pin %s: %s\n",
-			POLICY_PIN, strerror(-err));
+			POLICY_PIN, errstr(err));
 		return err;
 	}
 	chmod(POLICY_PIN, 0600);
@@ -249,7 +250,7 @@ static int do_load(const char *arg)
 			fprintf(stderr, "sroscope policy: another policy is attached but not pinned by sroscope (loaded by another tool?); detach it first\n");
 		else
 			fprintf(stderr, "sroscope policy: cannot attach %s: %s\n",
-				arg, strerror(-err));
+				arg, errstr(err));
 		goto out;
 	}
 	err = pin_link(link);
@@ -324,7 +325,7 @@ static int do_swap(const char *arg)
 	if (errno != EBUSY) {
 		err = -errno;
 		fprintf(stderr, "sroscope policy: cannot prepare %s: %s\n",
-			arg, strerror(-err));
+			arg, errstr(err));
 		goto out;
 	}
 
@@ -338,7 +339,7 @@ static int do_swap(const char *arg)
 			fprintf(stderr, "sroscope policy: the policy changed while swapping (someone else swapped?); nothing done\n");
 		else
 			fprintf(stderr, "sroscope policy: swap failed: %s\n",
-				strerror(-err));
+				errstr(err));
 		goto out;
 	}
 	printf("policy %s replaced by %s in %.1f us\n", old,
@@ -424,7 +425,7 @@ static int do_cycle(const char *list, unsigned long count)
 		if (bpf_link_update(link_fd, next, &opts)) {
 			err = -errno;
 			fprintf(stderr, "sroscope policy: swap %lu failed: %s\n",
-				k + 1, strerror(-err));
+				k + 1, errstr(err));
 			goto out;
 		}
 		lat[k] = now_ns() - t0;

@@ -121,7 +121,7 @@ struct tracer {
 static int check_kernel(const char *cmd)
 {
 	struct btf *btf;
-	int id;
+	int id, err;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "sroscope %s: this kernel has no BTF "
@@ -131,9 +131,10 @@ static int check_kernel(const char *cmd)
 	}
 	btf = btf__load_vmlinux_btf();
 	if (!btf) {
+		err = -errno;
 		fprintf(stderr, "sroscope %s: cannot read the kernel's BTF: %s\n",
-			cmd, strerror(errno));
-		return -errno;
+			cmd, errstr(err));
+		return err;
 	}
 	id = btf__find_by_name_kind(btf, "btf_trace_sro_donate", BTF_KIND_TYPEDEF);
 	btf__free(btf);
@@ -197,13 +198,13 @@ struct tracer *tracer_start(const char *cmd)
 	err = sroscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: the kernel refused the BPF programs: %s "
-			"(-v shows the verifier's log)\n", cmd, strerror(-err));
+			"(-v shows the verifier's log)\n", cmd, errstr(err));
 		goto fail;
 	}
 	err = sroscope_bpf__attach(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: cannot attach to the sro events: %s\n",
-			cmd, strerror(-err));
+			cmd, errstr(err));
 		goto fail;
 	}
 	if (tracer_opts.emit_mask) {
@@ -211,7 +212,7 @@ struct tracer *tracer_start(const char *cmd)
 					 on_ringbuf, t, NULL);
 		if (!t->rb) {
 			fprintf(stderr, "sroscope %s: cannot open the ring buffer: %s\n",
-				cmd, strerror(errno));
+				cmd, errstr(-errno));
 			goto fail;
 		}
 	}
@@ -292,7 +293,7 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 		err = tracer_snapshot(t, &snap[cur], what);
 		if (err) {
 			fprintf(stderr, "sroscope: cannot read the BPF maps: %s\n",
-				strerror(-err));
+				errstr(err));
 			break;
 		}
 		report(&snap[cur], first ? NULL : &snap[!cur], ctx);
