@@ -8,7 +8,11 @@
  * this command exits. The directory must be root's alone (pin_dir_open()).
  * "swap" replaces the policy atomically with BPF_LINK_UPDATE and
  * BPF_F_REPLACE on that pinned link: requests never see a moment without
- * a policy, and a concurrent swap is detected, not overwritten.
+ * a policy. load, swap, cycle and unload hold a lock on the directory
+ * while they read and change the pin, so that two of them never act on
+ * the same policy; "unload" detaches the link itself, so that another
+ * tool still holding it fails to update it instead of succeeding on a
+ * link that is about to go.
  */
 #include <argp.h>
 #include <dirent.h>
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
@@ -261,6 +266,45 @@ static int pin_dir_open(bool create, bool peek)
 	return fd;
 }
 
+/*
+ * Serialise the commands that change the pin: each holds an exclusive
+ * lock on the pin directory from reading the pin to changing it, so that
+ * an unload and a swap cannot both act on the same policy. The lock goes
+ * with the descriptor.
+ */
+static int pin_dir_lock(int dfd)
+{
+	int err;
+
+	if (!flock(dfd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno == EWOULDBLOCK) {
+		fprintf(stderr, "sroscope policy: waiting for another 'sroscope policy' command to finish\n");
+		if (!flock(dfd, LOCK_EX))
+			return 0;
+	}
+	err = -errno;
+	fprintf(stderr, "sroscope policy: cannot lock %s: %s\n",
+		SROSCOPE_PIN_DIR, errstr(err));
+	return err;
+}
+
+/* The pin directory, verified (or made) and locked; or -errno, said. */
+static int pin_dir_open_locked(bool create)
+{
+	int dfd, err;
+
+	dfd = pin_dir_open(create, false);
+	if (dfd < 0)
+		return dfd;
+	err = pin_dir_lock(dfd);
+	if (err) {
+		close(dfd);
+		return err;
+	}
+	return dfd;
+}
+
 /* Pin @link in @dfd so that the policy outlives this process; 0600. */
 static int pin_link(int dfd, struct bpf_link *link)
 {
@@ -358,7 +402,7 @@ static int do_load(const char *arg)
 	struct bpf_link *link;
 	int dfd, err;
 
-	dfd = pin_dir_open(true, false);
+	dfd = pin_dir_open_locked(true);
 	if (dfd < 0)
 		return dfd;
 	err = check_no_pin(dfd, arg);
@@ -392,15 +436,15 @@ out:
 }
 
 /*
- * The pin directory and the link pinned in it with the id of its map;
- * -errno, said, when there is none. For swap, cycle, unload.
+ * The pin directory, locked, and the link pinned in it with the id of
+ * its map; -errno, said, when there is none. For swap, cycle, unload.
  */
 static int open_pinned(const char *verb, int *dfd, int *link_fd,
 		       __u32 *map_id, char *name, size_t len)
 {
 	int err;
 
-	*dfd = pin_dir_open(false, false);
+	*dfd = pin_dir_open_locked(false);
 	if (*dfd < 0 && *dfd != -ENOENT)
 		return *dfd;
 	err = pinned_policy(*dfd, link_fd, map_id, name, len);
@@ -458,7 +502,8 @@ static int do_swap(const char *arg)
 	 * Make the new struct_ops map ready. libbpf only writes its value
 	 * while attaching; since one policy is already attached, the kernel
 	 * refuses the new link with -EBUSY but the value stays written.
-	 * Should the old policy have vanished meanwhile, the new one is
+	 * Should the old policy have been detached meanwhile by another
+	 * tool (sroscope's own commands wait for the lock), the new one is
 	 * simply attached and pinned.
 	 */
 	link = bpf_map__attach_struct_ops(l.map);
@@ -617,7 +662,18 @@ static int do_unload(void)
 			POLICY_PIN, errstr(err));
 		goto out;
 	}
-	/* The pin held the last reference: closing ours detaches. */
+	/*
+	 * Detach now rather than when the last reference goes: a process
+	 * still holding the link (another tool, or a sroscope of before the
+	 * lock) then fails to update it instead of swapping in a policy
+	 * that vanishes as soon as it exits.
+	 */
+	if (bpf_link_detach(link_fd)) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: cannot detach %s: %s\n",
+			name, errstr(err));
+		goto out;
+	}
 	printf("policy %s unloaded; the built-in default is in charge\n", name);
 out:
 	close(link_fd);
