@@ -21,6 +21,7 @@ UNIT_LIBS := -lcmocka -ljson-c -lz
 # Never user/sroscope.c or anything that needs libbpf.
 UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
+UNIT_MODS_test_numopt := user/numopt.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "numopt.h"
+
 #define SROSCOPE_VERSION	"0.1.0"
 
 /* Where the kernel series publishes its counters. */
@@ -67,13 +69,17 @@ uint64_t boottime_ns(void);
 extern volatile sig_atomic_t exiting;
 void handle_exit_signals(void);
 
-/* A decimal u64; 0 or -EINVAL. */
-int parse_u64(const char *s, uint64_t *v);
+/*
+ * The value of the numeric option @o (numopt.h) given as @arg; a usage
+ * error (exit 2) that says what is accepted when it is not.
+ */
+uint64_t numopt_arg(struct argp_state *state, const struct numopt *o,
+		     const char *arg);
 
 /*
  * The libbpf-tools positional arguments "[interval] [count]": call from
- * ARGP_KEY_ARG. The interval is a duration (bare number: seconds); count
- * 0 means until Ctrl-C.
+ * ARGP_KEY_ARG. The interval is a duration (bare number: seconds, 1ms to
+ * 24h); count 0 (the default) means until Ctrl-C.
  */
 struct interval {
 	uint64_t ns;		/* 0: report once, at the end */

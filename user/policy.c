@@ -788,17 +788,12 @@ static unsigned long cycle_count = 100;
 
 static error_t policy_parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	switch (key) {
 	case 'v':
 		verbose = true;
 		return 0;
 	case 'n':
-		errno = 0;
-		cycle_count = strtoul(arg, &end, 10);
-		if (errno || *end || !cycle_count || cycle_count > 10000000)
-			argp_error(state, "invalid count: %s", arg);
+		cycle_count = numopt_arg(state, &numopt_swaps, arg);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

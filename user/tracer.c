@@ -35,28 +35,20 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
-
 	switch (key) {
 	case 'R':
-		if (parse_u64(arg, &v) || !v || v > UINT32_MAX)
-			argp_error(state, "invalid realm '%s'", arg);
-		tracer_opts.realm = v;
+		tracer_opts.realm = numopt_arg(state, &numopt_realm, arg);
 		break;
 	case 'm':
-		if (parse_size(arg, &tracer_opts.min_size))
-			argp_error(state, "invalid size '%s'", arg);
+		tracer_opts.min_size = numopt_arg(state, &numopt_min_size, arg);
 		break;
 	case OPT_MAX_DONATIONS:
-		if (parse_u64(arg, &v) || !v || v > (1U << 24))
-			argp_error(state, "invalid count '%s' (1..16777216)", arg);
-		tracer_opts.max_donations = v;
+		tracer_opts.max_donations =
+			numopt_arg(state, &numopt_max_donations, arg);
 		break;
 	case OPT_RINGBUF:
-		if (parse_size(arg, &v) || v < 4096 || v > (1ULL << 30) ||
-		    (v & (v - 1)))
-			argp_error(state, "ring buffer size '%s' must be a power of two, 4K..1G", arg);
-		tracer_opts.ringbuf_size = v;
+		tracer_opts.ringbuf_size =
+			numopt_arg(state, &numopt_ringbuf_size, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -94,9 +86,8 @@ static error_t parse_stream(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid event list '%s': no event", arg);
 		break;
 	case 'd':
-		if (parse_duration(arg, &stream_opts.duration_ns) ||
-		    !stream_opts.duration_ns)
-			argp_error(state, "invalid duration '%s'", arg);
+		stream_opts.duration_ns =
+			numopt_arg(state, &numopt_duration, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
