@@ -22,6 +22,7 @@ UNIT_LIBS := -lcmocka -ljson-c -lz -lm
 # Never user/sroscope.c or anything that needs libbpf.
 UNIT_MODS_test_hist := user/hist.c user/format.c
 UNIT_MODS_test_kstats := user/kstats.c user/format.c
+UNIT_MODS_test_numopt := user/numopt.c user/format.c
 UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
 UNIT_LIBS_test_httpd := -lmicrohttpd
 UNIT_MODS_test_report := user/cmd_report.c user/outfile.c user/replay.c user/replay_plan.c user/tracefile.c \

@@ -61,8 +61,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
 	case 'a':
-		if (parse_duration(arg, &env.age_ns))
-			argp_error(state, "invalid age '%s'", arg);
+		env.age_ns = numopt_arg(state, &numopt_age, arg);
 		break;
 	case 'j':
 		env.json = true;

@@ -39,16 +39,12 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
-
 	switch (key) {
 	case 'C':
 		env.noclear = true;
 		break;
 	case 'r':
-		if (parse_u64(arg, &v) || !v || v > 100000)
-			argp_error(state, "invalid row count '%s'", arg);
-		env.rows = v;
+		env.rows = numopt_arg(state, &numopt_rows, arg);
 		break;
 	case ARGP_KEY_ARG:
 		parse_interval_arg(state, arg, &env.iv);

@@ -163,7 +163,7 @@ int cmd_trace(int argc, char **argv)
 	print_header();
 	err = tracer_stream(t, stream_opts.duration_ns, print_event, NULL);
 	if (err)
-		fprintf(stderr, "sroscope trace: %s\n", strerror(-err));
+		fprintf(stderr, "sroscope trace: %s\n", errstr(err));
 	if (!tracer_snapshot(t, &snap, 0)) {
 		fprintf(stderr, "%llu events\n", (unsigned long long)env.printed);
 		snapshot_print_losses(stderr, &snap);

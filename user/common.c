@@ -16,7 +16,6 @@
 #include <bpf/libbpf.h>
 
 #include "common.h"
-#include "format.h"
 
 bool verbose;
 bool timestamps;
@@ -56,6 +55,14 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 void setup_libbpf_logging(void)
 {
 	libbpf_set_print(libbpf_print);
+}
+
+const char *errstr(int err)
+{
+	static char buf[128];
+
+	libbpf_strerror(err, buf, sizeof(buf));
+	return buf;
 }
 
 #ifndef CAP_PERFMON
@@ -259,32 +266,26 @@ void handle_exit_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-int parse_u64(const char *s, uint64_t *v)
+uint64_t numopt_arg(struct argp_state *state, const struct numopt *o,
+		     const char *arg)
 {
-	char *end;
+	char msg[NUMOPT_MSG_LEN];
+	uint64_t v = 0;
 
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	return errno || *end ? -EINVAL : 0;
+	if (numopt_parse(o, arg, &v, msg, sizeof(msg)))
+		argp_error(state, "%s", msg);
+	return v;
 }
 
 void parse_interval_arg(struct argp_state *state, const char *arg,
 			struct interval *iv)
 {
-	int err;
-
 	switch (iv->nargs++) {
 	case 0:
-		err = parse_duration(arg, &iv->ns);
-		if (err || !iv->ns)
-			argp_error(state, "invalid interval '%s'", arg);
+		iv->ns = numopt_arg(state, &numopt_interval, arg);
 		break;
 	case 1:
-		err = parse_u64(arg, &iv->count);
-		if (err || !iv->count)
-			argp_error(state, "invalid count '%s'", arg);
+		iv->count = numopt_arg(state, &numopt_count, arg);
 		break;
 	default:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -293,9 +294,11 @@ void parse_interval_arg(struct argp_state *state, const char *arg,
 
 bool interval_wait(struct interval *iv, uint64_t *done)
 {
-	uint64_t end = boottime_ns() + iv->ns, now;
+	uint64_t now = boottime_ns(), end;
 	struct timespec ts;
 
+	/* The interval is at most a day; saturate all the same. */
+	end = iv->ns > UINT64_MAX - now ? UINT64_MAX : now + iv->ns;
 	while (!exiting && (now = boottime_ns()) < end) {
 		ts.tv_sec = (end - now) / 1000000000ULL;
 		ts.tv_nsec = (end - now) % 1000000000ULL;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "numopt.h"
+
 #define SROSCOPE_VERSION	"0.1.0"
 
 /* Where the kernel series publishes its counters. */
@@ -26,6 +28,14 @@ extern const struct argp common_argp;
 
 /* Route libbpf's messages to stderr, debug ones only with -v. */
 void setup_libbpf_logging(void);
+
+/*
+ * The message of an error code as libbpf's functions return it: -errno,
+ * or one of libbpf's own codes (LIBBPF_ERRNO__*, which strerror() calls
+ * "Unknown error 4001"); either sign. In a static buffer: one per call
+ * of printf.
+ */
+const char *errstr(int err);
 
 /*
  * Fail with a clear message unless the process has the capabilities a
@@ -76,13 +86,17 @@ uint64_t boottime_ns(void);
 extern volatile sig_atomic_t exiting;
 void handle_exit_signals(void);
 
-/* A decimal u64; 0 or -EINVAL. */
-int parse_u64(const char *s, uint64_t *v);
+/*
+ * The value of the numeric option @o (numopt.h) given as @arg; a usage
+ * error (exit 2) that says what is accepted when it is not.
+ */
+uint64_t numopt_arg(struct argp_state *state, const struct numopt *o,
+		     const char *arg);
 
 /*
  * The libbpf-tools positional arguments "[interval] [count]": call from
- * ARGP_KEY_ARG. The interval is a duration (bare number: seconds); count
- * 0 means until Ctrl-C.
+ * ARGP_KEY_ARG. The interval is a duration (bare number: seconds, 1ms to
+ * 24h); count 0 (the default) means until Ctrl-C.
  */
 struct interval {
 	uint64_t ns;		/* 0: report once, at the end */

@@ -5,20 +5,29 @@
  *
  * A policy is attached through a BPF link pinned at
  * /sys/fs/bpf/sroscope/policy (mode 0600), so it stays in charge after
- * this command exits. "swap" replaces it atomically with BPF_LINK_UPDATE
- * and BPF_F_REPLACE on that pinned link: requests never see a moment
- * without a policy, and a concurrent swap is detected, not overwritten.
+ * this command exits. The directory must be root's alone (pin_dir_open()).
+ * "swap" replaces the policy atomically with BPF_LINK_UPDATE and
+ * BPF_F_REPLACE on that pinned link: requests never see a moment without
+ * a policy. load, swap, cycle and unload hold a lock on the directory
+ * while they read and change the pin, so that two of them never act on
+ * the same policy; "unload" detaches the link itself, so that another
+ * tool still holding it fails to update it instead of succeeding on a
+ * link that is about to go.
  */
 #include <argp.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -26,7 +35,10 @@
 #include "common.h"
 #include "policy.h"
 
-#define POLICY_PIN	SROSCOPE_PIN_DIR "/policy"
+#define BPFFS_DIR	"/sys/fs/bpf"
+#define PIN_DIR_NAME	"sroscope"	/* SROSCOPE_PIN_DIR in BPFFS_DIR */
+#define POLICY_PIN_NAME	"policy"
+#define POLICY_PIN	SROSCOPE_PIN_DIR "/" POLICY_PIN_NAME
 #define POLICY_TYPE	"sro_policy_ops"
 #define MAX_CYCLE	8
 #define LOG_SIZE	(1 << 20)
@@ -62,13 +74,14 @@ static void policy_dirs(char dirs[][PATH_MAX], int *n)
 static int resolve_policy(const char *arg, char *path, size_t len)
 {
 	char dirs[3][PATH_MAX];
-	int n, i;
+	int n, i, err;
 
 	if (strchr(arg, '/') || strstr(arg, ".bpf.o")) {
 		if (access(arg, R_OK)) {
+			err = -errno;
 			fprintf(stderr, "sroscope policy: cannot read %s: %s\n",
-				arg, strerror(errno));
-			return -errno;
+				arg, errstr(err));
+			return err;
 		}
 		snprintf(path, len, "%s", arg);
 		return 0;
@@ -125,7 +138,7 @@ static int load_object(const char *path, struct loaded *l)
 	if (!l->obj) {
 		err = -errno;
 		fprintf(stderr, "sroscope policy: %s is not a BPF object: %s\n",
-			path, strerror(-err));
+			path, errstr(err));
 		return err;
 	}
 	bpf_object__for_each_map(map, l->obj) {
@@ -161,7 +174,7 @@ static int load_object(const char *path, struct loaded *l)
 	err = bpf_object__load(l->obj);
 	if (err) {
 		fprintf(stderr, "sroscope policy: the kernel refused %s: %s\n",
-			path, strerror(-err));
+			path, errstr(err));
 		if (err == -ENOTSUP || err == -ESRCH || err == -ENOENT)
 			fprintf(stderr, "  (a kernel without the SRO policy hook? it needs CONFIG_ARM_RMM_SRO_POLICY and BTF)\n");
 		if (l->log[0])
@@ -171,36 +184,161 @@ static int load_object(const char *path, struct loaded *l)
 	return 0;
 }
 
-/* Pin @link so that the policy outlives this process; 0600, root only. */
-static int pin_link(struct bpf_link *link)
+/*
+ * The pin directory, as a descriptor everything else is done relative to.
+ * It must be root's alone: whoever can write to it can remove the pin and
+ * put the built-in default back in charge, and on a bpffs mounted without
+ * mode= (1777) anyone can create it first. So it is created 0700, or, when
+ * it exists, opened without following a symbolic link and checked on the
+ * descriptor itself: a directory on bpffs, owned by root, no access for
+ * group or others. Anything else is refused, saying why.
+ *
+ * @create: make it when it does not exist; without, -ENOENT is returned
+ * silently when it does not. @peek: to look only, so say nothing either
+ * when this user may not open it. A descriptor or -errno (said).
+ */
+static int pin_dir_open(bool create, bool peek)
+{
+	struct statfs sfs;
+	struct stat st;
+	int parent, fd, err;
+
+	parent = open(BPFFS_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0 || fstatfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC) {
+		err = parent < 0 ? -errno : -ENODEV;
+		fprintf(stderr, "sroscope policy: no bpffs on %s (mount -t bpf bpf %s)\n",
+			BPFFS_DIR, BPFFS_DIR);
+		if (parent >= 0)
+			close(parent);
+		return err;
+	}
+	if (create && mkdirat(parent, PIN_DIR_NAME, 0700) && errno != EEXIST) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: cannot create %s: %s\n",
+			SROSCOPE_PIN_DIR, errstr(err));
+		close(parent);
+		return err;
+	}
+	fd = openat(parent, PIN_DIR_NAME,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	if (fd < 0 && !fstatat(parent, PIN_DIR_NAME, &st, AT_SYMLINK_NOFOLLOW) &&
+	    !S_ISDIR(st.st_mode)) {
+		/* ELOOP or ENOTDIR: say which. */
+		fprintf(stderr, "sroscope policy: %s is %s, not a directory; remove it (rm %s) and run again\n",
+			SROSCOPE_PIN_DIR,
+			S_ISLNK(st.st_mode) ? "a symbolic link" : "a file",
+			SROSCOPE_PIN_DIR);
+		close(parent);
+		return -ENOTDIR;
+	}
+	close(parent);
+	if (fd < 0) {
+		if (create || (err != -ENOENT && !(peek && err == -EACCES)))
+			fprintf(stderr, "sroscope policy: cannot open %s: %s\n",
+				SROSCOPE_PIN_DIR, errstr(err));
+		return err;
+	}
+	if (fstat(fd, &st) || fstatfs(fd, &sfs)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	if (sfs.f_type != BPF_FS_MAGIC) {
+		fprintf(stderr, "sroscope policy: %s is not on bpffs (something is mounted on it); unmount it and run again\n",
+			SROSCOPE_PIN_DIR);
+		err = -EXDEV;
+	} else if (st.st_uid != 0) {
+		fprintf(stderr, "sroscope policy: %s is owned by uid %u, not root: its owner could remove the pinned policy. Remove the directory (rm -r %s) and run again\n",
+			SROSCOPE_PIN_DIR, (unsigned int)st.st_uid,
+			SROSCOPE_PIN_DIR);
+		err = -EPERM;
+	} else if (st.st_mode & 077) {
+		fprintf(stderr, "sroscope policy: %s has mode %04o: group and others must have no access to the pinned policy (chmod 0700 %s) and run again\n",
+			SROSCOPE_PIN_DIR, (unsigned int)(st.st_mode & 07777),
+			SROSCOPE_PIN_DIR);
+		err = -EPERM;
+	}
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/*
+ * Serialise the commands that change the pin: each holds an exclusive
+ * lock on the pin directory from reading the pin to changing it, so that
+ * an unload and a swap cannot both act on the same policy. The lock goes
+ * with the descriptor.
+ */
+static int pin_dir_lock(int dfd)
 {
 	int err;
 
-	if (mkdir(SROSCOPE_PIN_DIR, 0700) && errno != EEXIST) {
-		err = -errno;
-		fprintf(stderr, "sroscope policy: cannot create %s: %s (is bpffs mounted on /sys/fs/bpf?)\n",
-			SROSCOPE_PIN_DIR, strerror(errno));
+	if (!flock(dfd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (errno == EWOULDBLOCK) {
+		fprintf(stderr, "sroscope policy: waiting for another 'sroscope policy' command to finish\n");
+		if (!flock(dfd, LOCK_EX))
+			return 0;
+	}
+	err = -errno;
+	fprintf(stderr, "sroscope policy: cannot lock %s: %s\n",
+		SROSCOPE_PIN_DIR, errstr(err));
+	return err;
+}
+
+/* The pin directory, verified (or made) and locked; or -errno, said. */
+static int pin_dir_open_locked(bool create)
+{
+	int dfd, err;
+
+	dfd = pin_dir_open(create, false);
+	if (dfd < 0)
+		return dfd;
+	err = pin_dir_lock(dfd);
+	if (err) {
+		close(dfd);
 		return err;
 	}
-	err = bpf_link__pin(link, POLICY_PIN);
+	return dfd;
+}
+
+/* Pin @link in @dfd so that the policy outlives this process; 0600. */
+static int pin_link(int dfd, struct bpf_link *link)
+{
+	LIBBPF_OPTS(bpf_obj_pin_opts, opts,
+		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
+	int err;
+
+	err = bpf_obj_pin_opts(bpf_link__fd(link), POLICY_PIN_NAME, &opts);
 	if (err) {
 		fprintf(stderr, "sroscope policy: cannot pin %s: %s\n",
-			POLICY_PIN, strerror(-err));
+			POLICY_PIN, errstr(err));
 		return err;
 	}
-	chmod(POLICY_PIN, 0600);
+	fchmodat(dfd, POLICY_PIN_NAME, 0600, 0);
 	return 0;
 }
 
-/* The name of the struct_ops map behind the pinned link, if any. */
-static int pinned_policy(int *link_fd, __u32 *map_id, char *name, size_t len)
+/*
+ * The name of the struct_ops map behind the pinned link in @dfd, if any:
+ * 0, -ENOENT without a pin, -ENOLINK for a pin whose link was detached.
+ */
+static int pinned_policy(int dfd, int *link_fd, __u32 *map_id, char *name,
+			 size_t len)
 {
+	LIBBPF_OPTS(bpf_obj_get_opts, opts,
+		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
 	struct bpf_link_info info = {};
 	struct bpf_map_info minfo = {};
 	__u32 ilen = sizeof(info), mlen = sizeof(minfo);
 	int fd, mfd;
 
-	fd = bpf_obj_get(POLICY_PIN);
+	if (dfd < 0)
+		return -ENOENT;
+	fd = bpf_obj_get_opts(POLICY_PIN_NAME, &opts);
 	if (fd < 0)
 		return -errno;
 	if (bpf_link_get_info_by_fd(fd, &info, &ilen) ||
@@ -209,6 +347,10 @@ static int pinned_policy(int *link_fd, __u32 *map_id, char *name, size_t len)
 		return -EINVAL;
 	}
 	*map_id = info.struct_ops.map_id;
+	if (!*map_id) {
+		close(fd);
+		return -ENOLINK;
+	}
 	mfd = bpf_map_get_fd_by_id(*map_id);
 	if (mfd >= 0 && !bpf_map_get_info_by_fd(mfd, &minfo, &mlen))
 		snprintf(name, len, "%s", minfo.name);
@@ -223,23 +365,49 @@ static int pinned_policy(int *link_fd, __u32 *map_id, char *name, size_t len)
 	return 0;
 }
 
-static int do_load(const char *arg)
+/*
+ * Whether a pin left in @dfd by an earlier command can be replaced:
+ * none, or one whose link someone detached. Says why not.
+ */
+static int check_no_pin(int dfd, const char *arg)
 {
-	char path[PATH_MAX], name[BPF_OBJ_NAME_LEN];
-	struct loaded l = {};
-	struct bpf_link *link;
+	char name[BPF_OBJ_NAME_LEN];
 	__u32 map_id;
 	int err;
 
-	if (!pinned_policy(NULL, &map_id, name, sizeof(name))) {
+	err = pinned_policy(dfd, NULL, &map_id, name, sizeof(name));
+	switch (err) {
+	case 0:
 		fprintf(stderr, "sroscope policy: policy '%s' is already loaded; use 'sroscope policy swap %s'\n",
 			name, arg);
 		return -EEXIST;
+	case -ENOENT:
+		return 0;
+	case -ENOLINK:
+		/* Detached by another tool: nothing to keep. */
+		if (!unlinkat(dfd, POLICY_PIN_NAME, 0))
+			return 0;
+		err = -errno;
+		break;
 	}
-	err = resolve_policy(arg, path, sizeof(path));
-	if (err)
-		return err;
-	err = load_object(path, &l);
+	fprintf(stderr, "sroscope policy: %s is not a policy link sroscope can replace: %s\n",
+		POLICY_PIN, errstr(err));
+	return err;
+}
+
+static int do_load(const char *arg)
+{
+	char path[PATH_MAX];
+	struct loaded l = {};
+	struct bpf_link *link;
+	int dfd, err;
+
+	dfd = pin_dir_open_locked(true);
+	if (dfd < 0)
+		return dfd;
+	err = check_no_pin(dfd, arg);
+	err = err ?: resolve_policy(arg, path, sizeof(path));
+	err = err ?: load_object(path, &l);
 	if (err)
 		goto out;
 	link = bpf_map__attach_struct_ops(l.map);
@@ -249,10 +417,10 @@ static int do_load(const char *arg)
 			fprintf(stderr, "sroscope policy: another policy is attached but not pinned by sroscope (loaded by another tool?); detach it first\n");
 		else
 			fprintf(stderr, "sroscope policy: cannot attach %s: %s\n",
-				arg, strerror(-err));
+				arg, errstr(err));
 		goto out;
 	}
-	err = pin_link(link);
+	err = pin_link(dfd, link);
 	if (err) {
 		bpf_link__destroy(link);	/* detaches: default again */
 		goto out;
@@ -263,6 +431,37 @@ static int do_load(const char *arg)
 	printf("policy %s loaded from %s\n", bpf_map__name(l.map), path);
 out:
 	loaded_close(&l);
+	close(dfd);
+	return err;
+}
+
+/*
+ * The pin directory, locked, and the link pinned in it with the id of
+ * its map; -errno, said, when there is none. For swap, cycle, unload.
+ */
+static int open_pinned(const char *verb, int *dfd, int *link_fd,
+		       __u32 *map_id, char *name, size_t len)
+{
+	int err;
+
+	*dfd = pin_dir_open_locked(false);
+	if (*dfd < 0 && *dfd != -ENOENT)
+		return *dfd;
+	err = pinned_policy(*dfd, link_fd, map_id, name, len);
+	if (!err)
+		return 0;
+	if (err == -ENOENT)
+		fprintf(stderr, "sroscope policy %s: no policy loaded by sroscope (see 'sroscope policy load')\n",
+			verb);
+	else if (err == -ENOLINK)
+		fprintf(stderr, "sroscope policy %s: the pinned policy was detached by another tool; the built-in default is in charge (see 'sroscope policy load')\n",
+			verb);
+	else
+		fprintf(stderr, "sroscope policy %s: cannot read %s: %s\n",
+			verb, POLICY_PIN, errstr(err));
+	if (*dfd >= 0)
+		close(*dfd);
+	*dfd = -1;
 	return err;
 }
 
@@ -278,21 +477,20 @@ static int do_swap(const char *arg)
 {
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
 	char path[PATH_MAX], old[BPF_OBJ_NAME_LEN];
-	int link_fd = -1, old_fd = -1, err;
+	int dfd, link_fd = -1, old_fd = -1, err;
 	struct loaded l = {};
 	struct bpf_link *link;
 	uint64_t t0, t1;
 	__u32 map_id;
 
-	err = pinned_policy(&link_fd, &map_id, old, sizeof(old));
-	if (err) {
-		fprintf(stderr, "sroscope policy: no policy loaded by sroscope to swap; use 'sroscope policy load %s'\n",
-			arg);
+	err = open_pinned("swap", &dfd, &link_fd, &map_id, old, sizeof(old));
+	if (err)
 		return err;
-	}
 	old_fd = bpf_map_get_fd_by_id(map_id);
 	if (old_fd < 0) {
 		err = -errno;
+		fprintf(stderr, "sroscope policy: the policy in charge is gone: %s\n",
+			errstr(err));
 		goto out;
 	}
 	err = resolve_policy(arg, path, sizeof(path));
@@ -304,13 +502,14 @@ static int do_swap(const char *arg)
 	 * Make the new struct_ops map ready. libbpf only writes its value
 	 * while attaching; since one policy is already attached, the kernel
 	 * refuses the new link with -EBUSY but the value stays written.
-	 * Should the old policy have vanished meanwhile, the new one is
+	 * Should the old policy have been detached meanwhile by another
+	 * tool (sroscope's own commands wait for the lock), the new one is
 	 * simply attached and pinned.
 	 */
 	link = bpf_map__attach_struct_ops(l.map);
 	if (link) {
-		unlink(POLICY_PIN);
-		err = pin_link(link);
+		unlinkat(dfd, POLICY_PIN_NAME, 0);
+		err = pin_link(dfd, link);
 		if (err)
 			bpf_link__destroy(link);
 		else {
@@ -324,7 +523,7 @@ static int do_swap(const char *arg)
 	if (errno != EBUSY) {
 		err = -errno;
 		fprintf(stderr, "sroscope policy: cannot prepare %s: %s\n",
-			arg, strerror(-err));
+			arg, errstr(err));
 		goto out;
 	}
 
@@ -335,10 +534,12 @@ static int do_swap(const char *arg)
 	if (err) {
 		err = -errno;
 		if (err == -EPERM || err == -EINVAL)
-			fprintf(stderr, "sroscope policy: the policy changed while swapping (someone else swapped?); nothing done\n");
+			fprintf(stderr, "sroscope policy: the policy changed while swapping (another tool swapped?); nothing done\n");
+		else if (err == -ENOLINK)
+			fprintf(stderr, "sroscope policy: the policy was detached while swapping (by another tool?); nothing done, the built-in default is in charge\n");
 		else
 			fprintf(stderr, "sroscope policy: swap failed: %s\n",
-				strerror(-err));
+				errstr(err));
 		goto out;
 	}
 	printf("policy %s replaced by %s in %.1f us\n", old,
@@ -347,8 +548,8 @@ out:
 	loaded_close(&l);
 	if (old_fd >= 0)
 		close(old_fd);
-	if (link_fd >= 0)
-		close(link_fd);
+	close(link_fd);
+	close(dfd);
 	return err;
 }
 
@@ -370,17 +571,15 @@ static int do_cycle(const char *list, unsigned long count)
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
 	char path[PATH_MAX], old[BPF_OBJ_NAME_LEN], *names, *tok, *save;
 	struct loaded l[MAX_CYCLE] = {};
-	int link_fd = -1, old_fd = -1, cur_fd, err, n = 0, i;
+	int dfd, link_fd = -1, old_fd = -1, cur_fd, err, n = 0, i;
 	uint64_t *lat = NULL, t0;
 	struct bpf_link *link;
 	unsigned long k;
 	__u32 map_id;
 
-	err = pinned_policy(&link_fd, &map_id, old, sizeof(old));
-	if (err) {
-		fprintf(stderr, "sroscope policy: cycle needs a policy loaded by sroscope first\n");
+	err = open_pinned("cycle", &dfd, &link_fd, &map_id, old, sizeof(old));
+	if (err)
 		return err;
-	}
 	old_fd = bpf_map_get_fd_by_id(map_id);
 	names = strdup(list);
 	lat = calloc(count ?: 1, sizeof(*lat));
@@ -403,10 +602,11 @@ static int do_cycle(const char *list, unsigned long count)
 		/* Writes the map's value; -EBUSY since a policy is attached. */
 		link = bpf_map__attach_struct_ops(l[n].map);
 		if (link || errno != EBUSY) {
-			if (link)
+			err = link ? -EINVAL : -errno;
+			if (link)	/* the policy in charge was detached */
 				bpf_link__destroy(link);
-			fprintf(stderr, "sroscope policy: cannot prepare %s\n", tok);
-			err = -EINVAL;
+			fprintf(stderr, "sroscope policy: cannot prepare %s: %s\n",
+				tok, link ? "nothing else is attached" : errstr(err));
 			goto out;
 		}
 		n++;
@@ -424,7 +624,7 @@ static int do_cycle(const char *list, unsigned long count)
 		if (bpf_link_update(link_fd, next, &opts)) {
 			err = -errno;
 			fprintf(stderr, "sroscope policy: swap %lu failed: %s\n",
-				k + 1, strerror(-err));
+				k + 1, errstr(err));
 			goto out;
 		}
 		lat[k] = now_ns() - t0;
@@ -442,28 +642,55 @@ out:
 	free(lat);
 	if (old_fd >= 0)
 		close(old_fd);
-	if (link_fd >= 0)
-		close(link_fd);
+	close(link_fd);
+	close(dfd);
 	return err;
 }
 
 static int do_unload(void)
 {
 	char name[BPF_OBJ_NAME_LEN];
+	int dfd, link_fd, err;
 	__u32 map_id;
 
-	if (pinned_policy(NULL, &map_id, name, sizeof(name))) {
-		fprintf(stderr, "sroscope policy: no policy loaded by sroscope\n");
-		return -ENOENT;
-	}
-	/* The pin holds the last reference: removing it detaches. */
-	if (unlink(POLICY_PIN)) {
+	err = open_pinned("unload", &dfd, &link_fd, &map_id, name, sizeof(name));
+	if (err)
+		return err;
+	if (unlinkat(dfd, POLICY_PIN_NAME, 0)) {
+		err = -errno;
 		fprintf(stderr, "sroscope policy: cannot remove %s: %s\n",
-			POLICY_PIN, strerror(errno));
-		return -errno;
+			POLICY_PIN, errstr(err));
+		goto out;
+	}
+	/*
+	 * Detach now rather than when the last reference goes: a process
+	 * still holding the link (another tool, or a sroscope of before the
+	 * lock) then fails to update it instead of swapping in a policy
+	 * that vanishes as soon as it exits.
+	 */
+	if (bpf_link_detach(link_fd)) {
+		err = -errno;
+		fprintf(stderr, "sroscope policy: cannot detach %s: %s\n",
+			name, errstr(err));
+		goto out;
 	}
 	printf("policy %s unloaded; the built-in default is in charge\n", name);
-	return 0;
+out:
+	close(link_fd);
+	close(dfd);
+	return err;
+}
+
+/* The pinned policy, for list and status: no lock, nothing created. */
+static int peek_pinned(__u32 *map_id, char *name, size_t len)
+{
+	int dfd, err;
+
+	dfd = pin_dir_open(false, true);
+	err = pinned_policy(dfd, NULL, map_id, name, len);
+	if (dfd >= 0)
+		close(dfd);
+	return err;
 }
 
 static int do_list(void)
@@ -495,7 +722,7 @@ static int do_list(void)
 	}
 	if (!shown)
 		printf("  (none found; set SROSCOPE_POLICY_DIR)\n");
-	if (!pinned_policy(NULL, &map_id, name, sizeof(name)))
+	if (!peek_pinned(&map_id, name, sizeof(name)))
 		printf("loaded: %s (struct_ops map id %u, pinned at %s)\n",
 		       name, map_id, POLICY_PIN);
 	else
@@ -517,7 +744,7 @@ static int do_status(void)
 		return -ENOENT;
 	}
 	printf("active:     %s\n", active);
-	if (!pinned_policy(NULL, &map_id, name, sizeof(name)))
+	if (!peek_pinned(&map_id, name, sizeof(name)))
 		printf("pinned:     %s (map id %u)\n", POLICY_PIN, map_id);
 	if (!read_stat_u64(SRO_STATS_PATH, "policy_since_ns", &since) && since)
 		printf("since:      %.1f s ago\n",
@@ -561,17 +788,12 @@ static unsigned long cycle_count = 100;
 
 static error_t policy_parse(int key, char *arg, struct argp_state *state)
 {
-	char *end;
-
 	switch (key) {
 	case 'v':
 		verbose = true;
 		return 0;
 	case 'n':
-		errno = 0;
-		cycle_count = strtoul(arg, &end, 10);
-		if (errno || *end || !cycle_count || cycle_count > 10000000)
-			argp_error(state, "invalid count: %s", arg);
+		cycle_count = numopt_arg(state, &numopt_swaps, arg);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

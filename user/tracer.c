@@ -35,28 +35,20 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
-	uint64_t v;
-
 	switch (key) {
 	case 'R':
-		if (parse_u64(arg, &v) || !v || v > UINT32_MAX)
-			argp_error(state, "invalid realm '%s'", arg);
-		tracer_opts.realm = v;
+		tracer_opts.realm = numopt_arg(state, &numopt_realm, arg);
 		break;
 	case 'm':
-		if (parse_size(arg, &tracer_opts.min_size))
-			argp_error(state, "invalid size '%s'", arg);
+		tracer_opts.min_size = numopt_arg(state, &numopt_min_size, arg);
 		break;
 	case OPT_MAX_DONATIONS:
-		if (parse_u64(arg, &v) || !v || v > (1U << 24))
-			argp_error(state, "invalid count '%s' (1..16777216)", arg);
-		tracer_opts.max_donations = v;
+		tracer_opts.max_donations =
+			numopt_arg(state, &numopt_max_donations, arg);
 		break;
 	case OPT_RINGBUF:
-		if (parse_size(arg, &v) || v < 4096 || v > (1ULL << 30) ||
-		    (v & (v - 1)))
-			argp_error(state, "ring buffer size '%s' must be a power of two, 4K..1G", arg);
-		tracer_opts.ringbuf_size = v;
+		tracer_opts.ringbuf_size =
+			numopt_arg(state, &numopt_ringbuf_size, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -94,9 +86,8 @@ static error_t parse_stream(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid event list '%s': no event", arg);
 		break;
 	case 'd':
-		if (parse_duration(arg, &stream_opts.duration_ns) ||
-		    !stream_opts.duration_ns)
-			argp_error(state, "invalid duration '%s'", arg);
+		stream_opts.duration_ns =
+			numopt_arg(state, &numopt_duration, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -121,7 +112,7 @@ struct tracer {
 static int check_kernel(const char *cmd)
 {
 	struct btf *btf;
-	int id;
+	int id, err;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "sroscope %s: this kernel has no BTF "
@@ -131,9 +122,10 @@ static int check_kernel(const char *cmd)
 	}
 	btf = btf__load_vmlinux_btf();
 	if (!btf) {
+		err = -errno;
 		fprintf(stderr, "sroscope %s: cannot read the kernel's BTF: %s\n",
-			cmd, strerror(errno));
-		return -errno;
+			cmd, errstr(err));
+		return err;
 	}
 	id = btf__find_by_name_kind(btf, "btf_trace_sro_donate", BTF_KIND_TYPEDEF);
 	btf__free(btf);
@@ -197,13 +189,13 @@ struct tracer *tracer_start(const char *cmd)
 	err = sroscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: the kernel refused the BPF programs: %s "
-			"(-v shows the verifier's log)\n", cmd, strerror(-err));
+			"(-v shows the verifier's log)\n", cmd, errstr(err));
 		goto fail;
 	}
 	err = sroscope_bpf__attach(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: cannot attach to the sro events: %s\n",
-			cmd, strerror(-err));
+			cmd, errstr(err));
 		goto fail;
 	}
 	if (tracer_opts.emit_mask) {
@@ -211,7 +203,7 @@ struct tracer *tracer_start(const char *cmd)
 					 on_ringbuf, t, NULL);
 		if (!t->rb) {
 			fprintf(stderr, "sroscope %s: cannot open the ring buffer: %s\n",
-				cmd, strerror(errno));
+				cmd, errstr(-errno));
 			goto fail;
 		}
 	}
@@ -292,7 +284,7 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 		err = tracer_snapshot(t, &snap[cur], what);
 		if (err) {
 			fprintf(stderr, "sroscope: cannot read the BPF maps: %s\n",
-				strerror(-err));
+				errstr(err));
 			break;
 		}
 		report(&snap[cur], first ? NULL : &snap[!cur], ctx);

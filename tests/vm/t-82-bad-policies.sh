@@ -1,8 +1,9 @@
 #!/bin/sh
 # Bad policies lose nothing: an out-of-range verdict is replaced by the
 # default (counted, traced), a source that always fails falls back to
-# alloc_pages_exact() (counted), and a program that writes to the request
-# is refused by the verifier with its log shown.
+# alloc_pages_exact() (counted), a program that writes to the request
+# is refused by the verifier with its log shown, and a file that is not
+# a BPF object is refused with libbpf's reason (not "Unknown error").
 . ./lib/sro.sh
 echo 0 >"$POOL/pool_size"
 trace_start
@@ -37,11 +38,15 @@ if sroscope policy load exact >/tmp/busy.log 2>&1; then
 	fail "a second policy was loaded over the first"
 fi
 grep -q "already" /tmp/busy.log || fail "no clear error for a second load: $(cat /tmp/busy.log)"
+policy unload
+# With no policy loaded, so that the file itself is what is refused.
 if sroscope policy load /sroscope/tests/vm/run.sh >/tmp/notbpf.log 2>&1; then
 	fail "a file that is not a policy was loaded"
 fi
 cat /tmp/notbpf.log
-policy unload
+# libbpf's own error code (LIBBPF_ERRNO__FORMAT), in libbpf's words.
+grep -q "is not a BPF object: BPF object format invalid" /tmp/notbpf.log ||
+	fail "no readable reason for a file that is not a BPF object"
 emu "realm_destroy 32"
 trace_stop
 check_books
