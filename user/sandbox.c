@@ -4,13 +4,16 @@
  * attached, its socket bound and its privileges dropped, what is left
  * to do is to answer scrapes (accept, read, read the BPF maps, write)
  * and to stop. Only those system calls are allowed, in the calling
- * thread and every thread it starts later; any other kills the process.
+ * thread and every thread it starts later; any other ends the process
+ * with SIGSYS's status, naming the call.
  * No exec, no new socket, no write to a file, no fork: clone() only
  * for a thread, clone3() fails with ENOSYS (its flags are out of the
  * filter's sight; glibc then uses clone()).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 #include <linux/sched.h>	/* CLONE_THREAD */
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +34,8 @@ static const char *const serving[] = {
 	/* memory and time */
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise",
 	"clock_gettime", "clock_nanosleep", "nanosleep", "gettimeofday",
+	/* glibc's qsort() sizes its buffer against sysconf(_SC_PHYS_PAGES) */
+	"sysinfo",
 	/* threads: starting libmicrohttpd's (and its eventfd), locks,
 	 * signals, stopping */
 	"eventfd2", "pipe2", "futex", "set_robust_list", "rseq", "sched_yield", "gettid",
@@ -38,8 +43,30 @@ static const char *const serving[] = {
 	"rt_sigreturn", "restart_syscall", "exit", "exit_group",
 };
 
+/*
+ * A call outside the filter stops the whole process, saying which: a
+ * killed thread would leave a process that accepts connections and
+ * answers none. Only async-signal-safe calls the filter allows.
+ */
+static void on_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	char msg[96];
+	int n;
+
+	n = snprintf(msg, sizeof(msg),
+		     "sroscope: system call %d is not in the seccomp filter\n",
+		     si->si_syscall);
+	if (n > 0)
+		write(STDERR_FILENO, msg, n);
+	_exit(128 + SIGSYS);
+}
+
 int sandbox_serving(const char *what)
 {
+	struct sigaction sa = {
+		.sa_sigaction = on_sigsys,
+		.sa_flags = SA_SIGINFO,
+	};
 	scmp_filter_ctx ctx;
 	unsigned int i;
 	int nr, err;
@@ -49,8 +76,9 @@ int sandbox_serving(const char *what)
 			"serving without a system call filter\n", what);
 		return 0;
 	}
-	ctx = seccomp_init(seccomp_api_get() >= 3 ? SCMP_ACT_KILL_PROCESS :
-						    SCMP_ACT_KILL);
+	if (sigaction(SIGSYS, &sa, NULL))
+		return -errno;
+	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx)
 		return -ENOMEM;
 	for (i = 0; i < sizeof(serving) / sizeof(serving[0]); i++) {

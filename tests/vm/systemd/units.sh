@@ -99,10 +99,17 @@ fi
 systemctl restart sroscope-export || bad "restart sroscope-export"
 if a2=$(serving sroscope-export 2); then
 	[ "$(prop sroscope-export MainPID)" != "$pid" ] || bad "restart kept PID $pid"
-	echo "rec_destroy 7 1" >$CTL
-	scrape "$a2" | grep -q '^sroscope_reclaimed_bytes_total{realm="7"' &&
+	# One REC donated before the restart, one after: the new process
+	# knows the second's blocks, the first's come back unknown to it.
+	echo "rec_create 7 1" >$CTL && echo "rec_destroy 7 2" >$CTL ||
+		bad "emulator commands failed after restart"
+	m=$(scrape "$a2")
+	echo "$m" | grep -q '^sroscope_reclaimed_bytes_total{realm="7"' &&
 		ok "restarted, serving again on $a2, seeing the reclaims" ||
 		bad "after restart: no reclaims for realm 7 in the scrape"
+	unk=$(echo "$m" | awk '/^sroscope_unknown_reclaims_total\{realm="7"/ { print $2 }')
+	[ "${unk:-0}" -gt 0 ] && ok "and $unk reclaims of blocks donated before it started" ||
+		bad "after restart: no unknown reclaims for realm 7 (the REC donated before)"
 else
 	bad "sroscope-export did not serve again after restart: $(journal sroscope-export | tail -5)"
 fi
