@@ -70,7 +70,12 @@ done
 policy unload
 # Refused undelegations still being retried end freed or given up.
 quarantine_settled
-wget -q -O /tmp/metrics http://127.0.0.1:29435/metrics || fail "the exporter stopped answering"
+if ! wget -q -O /tmp/metrics http://127.0.0.1:29435/metrics; then
+	# Alive or not (a status of 159 is SIGSYS: its seccomp filter).
+	kill -0 "$SCOPE_ex" 2>/dev/null && how="still running" ||
+		{ wait "$SCOPE_ex"; how="exited with $?"; }
+	fail "the exporter stopped answering ($how): $(tail -5 /tmp/ex.err)"
+fi
 scope_end ex
 scope_end lk
 
