@@ -64,12 +64,40 @@ struct {
 	__type(value, struct sro_realm_stats);
 } realms SEC(".maps");
 
+/*
+ * Kernel stacks of donations, keyed by their content, numbered in order
+ * of first sight: a STACK_TRACE map would refuse a second stack that
+ * hashes to an occupied bucket, and lose it.
+ */
+#define SRO_STACKS	1024
+
+struct sro_stack {
+	__u64 ip[SRO_STACK_DEPTH];
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 1024);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRO_STACKS);
+	__type(key, struct sro_stack);
+	__type(value, __u32);
+} stack_ids SEC(".maps");
+
+/* By id, for user space. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRO_STACKS);
 	__type(key, __u32);
-	__uint(value_size, SRO_STACK_DEPTH * sizeof(__u64));
+	__type(value, struct sro_stack);
 } stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sro_stack);
+} stack_buf SEC(".maps");
+
+__u32 stacks_used;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -370,6 +398,41 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 	return 0;
 }
 
+/* The id of the current kernel stack, -1 if it cannot be kept. */
+static __always_inline __s32 stack_id(void *ctx)
+{
+	struct sro_stack *st;
+	__u32 zero = 0, id, *have;
+	int i;
+
+	st = bpf_map_lookup_elem(&stack_buf, &zero);
+	/* Zero past the last frame: one stack, one key. */
+	if (!st || bpf_get_stack(ctx, st->ip, sizeof(st->ip), 0) < 0)
+		return -1;
+	have = bpf_map_lookup_elem(&stack_ids, st);
+	if (have)
+		return *have;
+	/*
+	 * A new stack takes the next id; of CPUs reading the same one, the
+	 * first to insert it owns it and the others try the next.
+	 */
+	id = stacks_used;
+	for (i = 0; i < 4; i++, id++) {
+		if (id >= SRO_STACKS)
+			return -1;
+		if (!bpf_map_update_elem(&stacks, &id, st, BPF_NOEXIST))
+			break;
+	}
+	if (i == 4)
+		return -1;
+	stacks_used = id + 1;
+	if (!bpf_map_update_elem(&stack_ids, st, &id, BPF_NOEXIST))
+		return id;
+	/* Another CPU numbered the same stack first: its id. */
+	have = bpf_map_lookup_elem(&stack_ids, st);
+	return have ? *have : -1;
+}
+
 SEC("tp_btf/sro_donate")
 int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	     u32 purpose, u32 state)
@@ -385,8 +448,7 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	d.ts = bpf_ktime_get_boot_ns();
 	d.cmd = op_cmd(op);
 	if (capture_stacks) {
-		/* Collisions are not reused: a lost stack is counted. */
-		d.stack_id = bpf_get_stackid(ctx, &stacks, 0);
+		d.stack_id = stack_id(ctx);
 		if (d.stack_id < 0)
 			lost(SRO_LOSS_STACKS);
 	}

@@ -184,8 +184,10 @@ struct tracer *tracer_start(const char *cmd)
 				 tracer_opts.emit_mask ? tracer_opts.ringbuf_size : 4096);
 	t->skel->rodata->wakeup_bytes = tracer_opts.ringbuf_size / 4;
 	t->skel->rodata->capture_stacks = tracer_opts.capture_stacks;
-	if (!tracer_opts.capture_stacks)
+	if (!tracer_opts.capture_stacks) {
 		bpf_map__set_max_entries(t->skel->maps.stacks, 1);
+		bpf_map__set_max_entries(t->skel->maps.stack_ids, 1);
+	}
 	err = sroscope_bpf__load(t->skel);
 	if (err) {
 		fprintf(stderr, "sroscope %s: the kernel refused the BPF programs: %s "
