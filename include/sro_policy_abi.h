@@ -12,10 +12,16 @@
 #define SRO_SRC_CONTIG	1	/* alloc_contig_pages() */
 #define SRO_SRC_POOL	2	/* the pre-allocated SRO pool */
 #define SRO_SRC_NR	3
-#define SRO_SRC_END	0xf	/* ends a verdict's list early */
+#define SRO_SRC_END	0xf	/* ends a verdict's list */
 
-/* Try a, then b, then c; the kernel adds exact as the last resort. */
-#define SRO_VERDICT(a, b, c)	((a) | (b) << 4 | (c) << 8)
+/*
+ * Try a, then b, then c; the kernel adds exact as the last resort. A
+ * verdict holds up to eight sources, one per nibble, the first END
+ * ending the list and every nibble after it END too: the kernel leaves
+ * room for sources added later (a three-nibble verdict with nothing
+ * above reads the same).
+ */
+#define SRO_VERDICT(a, b, c)	((a) | (b) << 4 | (c) << 8 | 0xfffff000u)
 #define SRO_ONLY(a)		SRO_VERDICT(a, SRO_SRC_END, SRO_SRC_END)
 
 /* sro_policy_req.purpose */

@@ -70,7 +70,7 @@ u32 BPF_PROG(adaptive_select, const struct sro_policy_req *req)
 			SRO_VERDICT(SRO_SRC_POOL, SRO_SRC_CONTIG, SRO_SRC_END) :
 			SRO_VERDICT(SRO_SRC_CONTIG, SRO_SRC_END, SRO_SRC_END);
 
-	if (req->fail_permille[SRO_SRC_EXACT] > FAILING)
+	if (req->src[SRO_SRC_EXACT].fail_permille > FAILING)
 		return pool_can_hold(req) ?
 			SRO_VERDICT(SRO_SRC_POOL, SRO_SRC_CONTIG, SRO_SRC_EXACT) :
 			SRO_VERDICT(SRO_SRC_CONTIG, SRO_SRC_EXACT, SRO_SRC_END);

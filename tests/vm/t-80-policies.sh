@@ -48,6 +48,14 @@ emu "rec_create 30 1" "huge 30 8388608"
 trace_cut
 expect_eq "adaptive: small and 8 MiB from the pool while it has room" "$(srcs)" "0 0 17 "
 
+# Built against fewer sources, with the first ABI's three-nibble verdicts.
+inv=$(stat policy_invalid)
+policy swap "$TEST_POLICIES/two_sources.bpf.o"
+emu "rec_create 30 1"
+trace_cut
+expect_eq "two_sources: a policy built for two sources sends all to contig" "$(srcs)" "0 16 0 "
+expect_eq "two_sources: its three-nibble verdicts valid" "$(( $(stat policy_invalid) - inv ))" 0
+
 policy unload
 expect_eq "back to the default" "$(cat "$POOL/policy")" default
 emu "realm_destroy 30"
