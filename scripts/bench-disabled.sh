@@ -23,14 +23,18 @@ while [ $i -le "$BOOTS" ]; do
 		img=
 		[ $k = out ] && img=$BARE_IMAGE
 		echo "bench-disabled: boot $i/$BOOTS, events $k" >&2
-		KIMAGE=$img "$REPO/scripts/vm-run.sh" x86_64 \
+		KIMAGE=$img VM_TIMEOUT=${BENCH_BOOT_TIMEOUT:-180} \
+			"$REPO/scripts/vm-run.sh" x86_64 \
 			"sroscope-bench-alloc $N 4096 $ROUNDS" | tr -d '\r' |
 			awk -v k=$k -v b=$i '$1 == "bench-alloc" { print b, k, $2 }' >>"$runs"
 	done
 	i=$((i + 1))
 done
-[ "$(wc -l <"$runs")" -eq $((BOOTS * ROUNDS * 2)) ] ||
-	die "expected $((BOOTS * ROUNDS * 2)) rounds, got: $(cat "$runs")"
+# A boot that gave no figures (a hang under TCG, say) drops its pair,
+# said here and in the table; with fewer than half the pairs, no verdict.
+got=$(wc -l <"$runs")
+[ "$got" -eq $((BOOTS * ROUNDS * 2)) ] ||
+	echo "bench-disabled: $got of $((BOOTS * ROUNDS * 2)) rounds: incomplete pairs are left out" >&2
 
 echo "## The allocation path with tracing off vs compiled out"
 echo
@@ -44,7 +48,7 @@ echo "| boot | off: median ns/op | compiled out: median ns/op | ratio |"
 echo "|---|---|---|---|"
 # Per boot pair, the ratio of the medians; then the median of those and
 # their spread.
-awk -v boots="$BOOTS" '
+awk -v boots="$BOOTS" -v rounds="$ROUNDS" '
 function med(a, n,   i, j, t) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -54,20 +58,26 @@ function med(a, n,   i, j, t) {
 }
 { v[$1, $2, ++n[$1, $2]] = $3 }
 END {
+	np = 0
 	for (b = 1; b <= boots; b++) {
+		if (n[b, "off"] != rounds || n[b, "out"] != rounds) {
+			printf "| %d | %s | %s | left out |\n", b,
+				n[b, "off"] + 0 " rounds", n[b, "out"] + 0 " rounds"
+			continue
+		}
 		for (k = 1; k <= n[b, "off"]; k++) x[k] = v[b, "off", k]
 		off = med(x, n[b, "off"])
 		for (k = 1; k <= n[b, "out"]; k++) y[k] = v[b, "out", k]
 		out = med(y, n[b, "out"])
-		r[b] = off / out
-		printf "| %d | %d | %d | %.3f |\n", b, off, out, r[b]
-		s[b] = r[b]
+		r = off / out
+		printf "| %d | %d | %d | %.3f |\n", b, off, out, r
+		s[++np] = r
+		if (np == 1 || r < lo) lo = r
+		if (np == 1 || r > hi) hi = r
 	}
-	m = med(s, boots)
-	lo = hi = r[1]
-	for (b = 2; b <= boots; b++) {
-		if (r[b] < lo) lo = r[b]
-		if (r[b] > hi) hi = r[b]
+	if (np * 2 < boots) {
+		printf "\nonly %d of %d boot pairs complete: no ratio\n", np, boots
+		exit 1
 	}
-	printf "\nratio off / compiled out: median %.3fx (boots %.3f to %.3f)\n", m, lo, hi
+	printf "\nratio off / compiled out: median %.3fx over %d boot pairs (%.3f to %.3f)\n", med(s, np), np, lo, hi
 }' "$runs"
