@@ -18,6 +18,10 @@
 #                    options and this script: a second run takes a second
 # Exit status: 0, 1 (build failed), 2 (tarballs missing).
 set -eu
+# From make with ARCH=arm64 on its command line (make test's real-RMM
+# step): that reaches TF-A's make through MAKEFLAGS and the environment,
+# where ARCH means aarch64 or aarch32. Neither build wants make's state.
+unset MAKEFLAGS MFLAGS MAKELEVEL ARCH
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
