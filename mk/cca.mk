@@ -3,8 +3,9 @@
 # says where to get them):
 #
 #   make cca-upstream-check UPSTREAM=DIR
-#                 apply the set to DIR's rmi.c, Kconfig, Makefile and
-#                 headers with no fuzz, then compile rmi.o and the
+#                 apply the set to DIR's rmi.c, Kconfig, Makefile,
+#                 MAINTAINERS and headers with no fuzz, check the new
+#                 files' MAINTAINERS entry, then compile rmi.o and the
 #                 provider in a Linux 6.12 arm64 tree, W=1, failing on
 #                 any warning; exit 2 when DIR is missing or incomplete
 #

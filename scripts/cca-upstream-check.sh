@@ -10,9 +10,11 @@
 # (docs/cca-upstream.md says where to get them):
 #   drivers/firmware/arm_rmm/{rmi.c,Kconfig,Makefile}
 #   include/linux/arm-rmi-cmds.h, include/linux/arm-smccc-rmi.h
+#   MAINTAINERS (patch 1 adds the set's entry to it)
 # They are not in this repository, so this is not part of `make test`.
 #
-# Exit 0: applied exactly and built without a warning; 1: it did not;
+# Exit 0: applied exactly, every new file in the set's MAINTAINERS entry,
+# and built without a warning; 1: it did not;
 # 2: UPSTREAM_DIR not given or incomplete. Work goes to
 # $SROSCOPE_CACHE/cca-check/ (the 6.12 tree, its O= build, the logs).
 set -eu
@@ -23,7 +25,9 @@ W=$CACHE/cca-check
 CROSS=aarch64-linux-gnu-
 D=drivers/firmware/arm_rmm
 NEEDED="$D/rmi.c $D/Kconfig $D/Makefile include/linux/arm-rmi-cmds.h
-include/linux/arm-smccc-rmi.h"
+include/linux/arm-smccc-rmi.h MAINTAINERS"
+# Patch 1's MAINTAINERS entry (the 6.12 series' own).
+ENTRY="ARM CCA RMM SRO HOST SUPPORT"
 
 say() { echo "cca-upstream-check: $*"; }
 fail() { say "FAIL: $*"; exit 1; }
@@ -114,8 +118,9 @@ for p in "$p1" "$p2"; do
 	git -C "$A" apply --whitespace=error-all "$p" ||
 		fail "git apply $n failed"
 done
-new=$(git -C "$A" ls-files -o --exclude-standard | wc -l)
-say "applied: $(basename "$p1") ($new new files), $(basename "$p2") ($(sed -n 's|^+++ b/||p' "$p2" | tr '\n' ' ')): exactly, no fuzz, no offset"
+newfiles=$(git -C "$A" ls-files -o --exclude-standard)
+new=$(echo "$newfiles" | wc -l)
+say "applied: $(basename "$p1") ($new new files, MAINTAINERS), $(basename "$p2") ($(sed -n 's|^+++ b/||p' "$p2" | tr '\n' ' ')): exactly, no fuzz, no offset"
 
 # The 6.12 tree: pristine Debian linux-source-6.12 (not the 6.12 series,
 # whose own arm_rmm/ would be in the way), the applied files on top.
@@ -140,6 +145,20 @@ source "drivers/firmware/arm_rmm/Kconfig"
 EOF
 echo 'obj-y				+= arm_rmm/' >>"$T/drivers/firmware/Makefile"
 say "harness: drivers/firmware/Kconfig sources arm_rmm/Kconfig and selects ARCH_SUPPORTS_RMM, drivers/firmware/Makefile descends into arm_rmm/"
+
+# Every file the set creates is in its MAINTAINERS entry, as the
+# kernel's get_maintainer.pl reads the patched upstream MAINTAINERS;
+# other entries that cover it too are said.
+uncovered="" also=""
+for f in $newfiles; do
+	secs=$(cd "$T" && perl scripts/get_maintainer.pl --no-git --no-git-fallback \
+		--sections -f "$f" 2>/dev/null | awk 'NF && !/^[A-Z]:\t/')
+	echo "$secs" | grep -qxF "$ENTRY" || uncovered="$uncovered $f"
+	also=$(printf '%s\n%s\n' "$also" "$(echo "$secs" | grep -vxF "$ENTRY" | sed "s|\$| ($(dirname "$f")/)|")")
+done
+[ -z "$uncovered" ] || fail "not in MAINTAINERS' $ENTRY:$uncovered"
+say "maintainers: all $new new files in $ENTRY; also covered by:"
+echo "$also" | sed '/^$/d' | sort | uniq -c | sed 's/^ *\([0-9]*\) \(.*\)/  \2: \1 files/'
 
 # Shims, for what the upstream files use and this 6.12 lacks (newer
 # kernels have them); each is said. "use|defined-as|shim".

@@ -30,6 +30,22 @@ drivers/firmware/arm_rmm/sro_mem.c drivers/firmware/arm_rmm/sro_sources.c
 drivers/firmware/arm_rmm/sro_contig.c drivers/firmware/arm_rmm/sro_pool.c
 drivers/firmware/arm_rmm/sro_policy.c drivers/firmware/arm_rmm/sro_trace.c"
 
+# Patch 1's MAINTAINERS hunk goes into the host tree's MAINTAINERS
+# (kernel-patches/bpf e4e0f90fbf1b, docs/cca-upstream.md) between ARM
+# ARCHITECTED TIMER DRIVER and ARM ETHOS-U NPU DRIVER: CCA_MAINT_LINE is
+# the line there of the first of CCA_MAINT_ABOVE, the last lines before
+# the new entry (the first names the hunk, the next three are its
+# context); CCA_MAINT_BELOW are the three after it. Nothing else of that
+# file is known here, so its blob id stays out of the patch.
+CCA_MAINT_LINE=2208
+CCA_MAINT_ABOVE='F:	arch/arm64/include/asm/arch_timer.h
+F:	drivers/clocksource/arm_arch_timer.c
+F:	drivers/clocksource/arm_arch_timer_mmio.c
+'
+CCA_MAINT_BELOW='ARM ETHOS-U NPU DRIVER
+M:	Rob Herring (Arm) <robh@kernel.org>
+M:	Tomeu Vizoso <tomeu@tomeuvizoso.net>'
+
 # cca_format OUT TREE: the CCA host-tree set (kernel/cca/) into OUT, its
 # patch 1 made from TREE (the 6.12 tree with the series applied), patch 2
 # the glue in kernel/cca/, and a cover letter from kernel/cca/.
@@ -38,12 +54,28 @@ cca_format() {
 	ctree=$2
 	ctmp=$(mktemp -d)
 	git -C "$ctmp" init -q
-	git -C "$ctmp" -c user.name=x -c user.email=x@invalid commit -q \
-		--allow-empty -m base
+	# The base: as much of the host tree's MAINTAINERS as the hunk shows,
+	# at its line numbers.
+	awk -v n="$CCA_MAINT_LINE" 'BEGIN { while (++i < n) print "" }' >"$ctmp/MAINTAINERS"
+	printf '%s\n%s\n' "$CCA_MAINT_ABOVE" "$CCA_MAINT_BELOW" >>"$ctmp/MAINTAINERS"
+	git -C "$ctmp" add MAINTAINERS
+	git -C "$ctmp" -c user.name=x -c user.email=x@invalid commit -q -m base
 	for f in $CCA_SHARED; do
 		mkdir -p "$ctmp/$(dirname "$f")"
 		cp "$ctree/$f" "$ctmp/$f"
 	done
+	# The entry: the 6.12 series' own (name, maintainer, list, status),
+	# with an F: line for each file this patch adds.
+	centry=$(sed -n '/^ARM CCA RMM SRO HOST SUPPORT$/,/^$/p' "$ctree/MAINTAINERS" | grep -v '^F:' | sed '/^$/d')
+	[ -n "$centry" ] || die "$ctree/MAINTAINERS has no ARM CCA RMM SRO HOST SUPPORT entry"
+	{
+		printf '%s\n' "$CCA_MAINT_ABOVE"
+		printf '%s\n' "$centry"
+		# shellcheck disable=SC2086
+		printf 'F:\t%s\n' $CCA_SHARED | LC_ALL=C sort
+		echo
+		printf '%s\n' "$CCA_MAINT_BELOW"
+	} | awk -v n="$CCA_MAINT_LINE" 'BEGIN { while (++i < n) print "" } { print }' >"$ctmp/MAINTAINERS"
 	git -C "$ctmp" add -f .
 	# Reproducible: dated by the last change to kernel/cca/.
 	GIT_AUTHOR_DATE=$(git -C "$REPO" log -1 --format=%aD -- kernel/cca 2>/dev/null)
@@ -57,7 +89,9 @@ cca_format() {
 	git -C "$ctmp" format-patch $FP_OPTS -1 -o "$cout" >/dev/null
 	rm -rf "$ctmp"
 	p1=$(ls "$cout"/0001-*.patch)
-	sed -i '0,/^Subject: \[PATCH\]/s//Subject: [PATCH 1\/2]/' "$p1"
+	# The stand-in's blob ids are not the host tree's: no index line.
+	sed -i -e '0,/^Subject: \[PATCH\]/s//Subject: [PATCH 1\/2]/' \
+		-e '/^diff --git a\/MAINTAINERS b\/MAINTAINERS$/{n;/^index /d}' "$p1"
 	p2=$cout/0002-$(basename "$REPO"/kernel/cca/0002-*.patch | cut -d- -f2-)
 	sed '0,/^Subject: \[PATCH\]/s//Subject: [PATCH 2\/2]/' \
 		"$REPO"/kernel/cca/0002-*.patch >"$p2"
