@@ -8,6 +8,7 @@
 #   make fuzz        libFuzzer on every input parser, FUZZ_SECONDS each
 #   make whatif      replay the reference workloads under each policy: report
 #   make stress      10^7 operations with faults on the sanitizer kernel
+#   make tp-toggle   tracepoints re-patched under load (docs/int3.md)
 #   make real-rmm-test  the arm64 kernel on the real TF-RMM (QEMU RME)
 #
 # Building blocks:
@@ -39,7 +40,7 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches check-series tools man deb clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress tp-toggle test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches check-series tools man deb clean help
 
 all: tools
 
@@ -134,6 +135,21 @@ stress:
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)VM_DEBUG=1 VM_MEM=3G VM_TIMEOUT=$$((1800 + $(STRESS_OPS) / 20)) \
 		scripts/vm-run.sh x86_64 'STRESS_OPS=$(STRESS_OPS) $(if $(STRESS_SEED),STRESS_SEED=$(STRESS_SEED)) $(if $(FAIL_PROB),FAIL_PROB=$(FAIL_PROB)) $(if $(KEEP_MB),KEEP_MB=$(KEEP_MB)) sh tests/vm/scenarios/stress.sh'
+
+# Tracepoints re-patched under load, the hunt for the int3 oops
+# (docs/int3.md): TOGGLE_EVENT (sro, or a kernel event as the control)
+# toggled for TOGGLE_SECS while TOGGLE_LOAD (emustress or alloc) runs,
+# on the sanitizer kernel (DEBUG=1, as the oops was) or the test kernel;
+# TOGGLE_ACCEL=tcg,thread=single runs the vCPUs on one host thread.
+TOGGLE_EVENT ?= sro
+TOGGLE_SECS ?= 300
+TOGGLE_ACCEL ?= tcg
+TOGGLE_LOAD ?= emustress
+tp-toggle:
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=$(ARCH) DEBUG=$(DEBUG)
+	$(Q)$(MAKE) --no-print-directory tools ARCH=$(ARCH)
+	$(Q)VM_DEBUG=$(DEBUG) VM_ACCEL=$(TOGGLE_ACCEL) VM_TIMEOUT=$$(($(TOGGLE_SECS) + 600)) \
+		scripts/vm-run.sh $(ARCH) 'TOGGLE_EVENT=$(TOGGLE_EVENT) TOGGLE_LOAD=$(TOGGLE_LOAD) TOGGLE_SECS=$(TOGGLE_SECS) sh tests/vm/scenarios/tp-toggle.sh'
 
 # The suite against the real RMM (tests/vm/real/): the arm64 kernel on
 # TF-A and TF-RMM under QEMU's RME emulation, the rmm_host driver playing

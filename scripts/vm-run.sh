@@ -13,6 +13,8 @@
 # Environment: VM_MEM (default 2G), VM_CPUS (2), VM_TIMEOUT (600 s),
 # VM_APPEND (extra kernel arguments), VM_OVERLAY (dir copied to /sroscope),
 # VM_CONSOLE=1 (show the kernel console live instead of logging it),
+# VM_ACCEL (QEMU's -accel, default tcg: multi-threaded, one host thread
+# per vCPU; tcg,thread=single runs them all on one),
 # VM_DEBUG=1 (boot the sanitizer kernel), VM_HOSTFWD (QEMU user-network
 # forwards, e.g.
 # "tcp:127.0.0.1:19435-:29435": the guest is 10.0.2.15 on eth0).
@@ -248,7 +250,7 @@ else
 fi
 rc=0
 # shellcheck disable=SC2086
-timeout "$TIMEOUT" $QEMU -accel tcg -smp "$CPUS" -m "$MEM" \
+timeout "$TIMEOUT" $QEMU -accel "${VM_ACCEL:-tcg}" -smp "$CPUS" -m "$MEM" \
 	-nodefaults -no-reboot -display none $SERIAL "$@" \
 	-append "console=$CONSOLE panic=-1 quiet loglevel=4 $ARCH_APPEND ${VM_APPEND:-}" \
 	-device virtio-serial-pci \
