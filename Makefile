@@ -17,6 +17,8 @@
 #   make vm-test ARCH=...               the in-VM test suite
 #   make prometheus-test ARCH=...       the exporter scraped by Prometheus
 #   make kernel-patches OUT=DIR         the series as posted to the list
+#   make kernel-src                     the series as a git tree to edit, in
+#                                       kernel/src/ (kernel/README.md)
 #   make check-series                   checkpatch --strict, and every patch
 #                                       built in three configurations, both
 #                                       architectures (about 25 minutes)
@@ -40,12 +42,12 @@ Q := @
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all deps kernel vm-run vm-test prometheus-test stress tp-toggle test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches check-series tools man deb clean help
+.PHONY: all deps kernel vm-run vm-test prometheus-test stress tp-toggle test demo whatif workloads real-workload real-rmm-test bench bench-deps kernel-patches kernel-src check-series tools man deb clean help
 
 all: tools
 
 help:
-	$(Q)sed -n '2,24p' Makefile
+	$(Q)sed -n '2,/^$$/p' Makefile
 
 # Debian packages; idempotent and quick when everything is there.
 deps:
@@ -104,13 +106,16 @@ test: deps
 	$(Q)tests/host/t-dashboards.sh
 	$(Q)tests/host/t-kconfig.sh
 	$(Q)scripts/check-series.sh
+	$(Q)tests/host/t-kernel-src.sh
 	$(Q)tests/host/t-books-diff.sh
+	$(Q)tests/host/t-realm-ids.sh
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)tests/host/t-rmi-ids.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
 	$(Q)$(MAKE) --no-print-directory man
 	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-completion.sh build/x86_64/vmroot/bin/sroscope
+	$(Q)tests/host/t-cli.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-cca-patches.sh
 	$(Q)$(MAKE) --no-print-directory deb
@@ -164,6 +169,12 @@ prometheus-test: kernel tools
 kernel-patches:
 	$(Q)test -n "$(OUT)" || { echo "usage: make kernel-patches OUT=DIR"; exit 2; }
 	$(Q)scripts/kernel-series.sh format $(OUT)
+
+# The series as a git tree to edit (kernel/README.md has the loop):
+# KERNEL_SRC=DIR puts it elsewhere.
+KERNEL_SRC ?= kernel/src
+kernel-src:
+	$(Q)scripts/kernel-series.sh checkout $(KERNEL_SRC)
 
 check-series: deps
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64

@@ -21,6 +21,7 @@
 
 #include "sroscope.h"
 #include "maps.bpf.h"
+#include "vocab_check.h"
 
 /* Filters, set by user space before load. */
 const volatile __u32 filter_realm;	/* 0: every realm */
@@ -101,21 +102,21 @@ __u32 stacks_used;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SRO_SRC_MAX);
+	__uint(max_entries, SRO_SRC_NR);
 	__type(key, __u32);
 	__type(value, struct sro_src_stats);
 } sources SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SRO_HIST_MAX);
+	__uint(max_entries, SRO_HIST_NR);
 	__type(key, __u32);
 	__type(value, struct sro_hist);
 } hists SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, SRO_LOSS_MAX);
+	__uint(max_entries, SRO_LOSS_NR);
 	__type(key, __u32);
 	__type(value, __u64);
 } losses SEC(".maps");
@@ -292,7 +293,7 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 	if (o && o->op == op)
 		o->cmd = 0;	/* done: the slot may be reused */
 	hist_add(SRO_HIST_OP_NS, log2_slot(duration_ns), duration_ns);
-	if (cmd == SRO_RMI_REALM_DESTROY && status == 0) {
+	if (cmd == SRO_RMI_CMD(REALM_DESTROY) && status == 0) {
 		s = realm_stats(realm);
 		if (s)
 			s->destroyed_ts = bpf_ktime_get_boot_ns();
@@ -350,7 +351,7 @@ int BPF_PROG(sro_alloc, u64 op, u32 realm, u64 pa, u64 size, u32 order,
 	}
 	hist_add(SRO_HIST_ORDER, order < SRO_HIST_SLOTS ? order :
 		 SRO_HIST_SLOTS - 1, order);
-	if (source < SRO_SRC_MAX)
+	if (source < SRO_SRC_NR)
 		hist_add(SRO_HIST_ALLOC_NS + source, log2_slot(latency_ns),
 			 latency_ns);
 	e = event_new(SRO_EV_ALLOC, op, realm);
@@ -382,7 +383,7 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 	if (src)
 		src->alloc_fails++;
 	s = realm_stats(realm);
-	if (s && source < SRO_SRC_MAX)
+	if (s && source < SRO_SRC_NR)
 		s->alloc_fails[source]++;
 	e = event_new(SRO_EV_ALLOC_FAIL, op, realm);
 	if (e) {
@@ -443,7 +444,7 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	};
 	struct sro_realm_stats *s;
 
-	if (skip(realm, size) || source >= SRO_SRC_MAX)
+	if (skip(realm, size) || source >= SRO_SRC_NR)
 		return 0;
 	d.ts = bpf_ktime_get_boot_ns();
 	d.cmd = op_cmd(op);
@@ -494,7 +495,7 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		else
 			bpf_map_delete_elem(&outstanding, &block);
 	}
-	if (dp && d.source < SRO_SRC_MAX) {
+	if (dp && d.source < SRO_SRC_NR) {
 		/* Account to the donation's realm and source, as donated. */
 		life = now > d.ts ? now - d.ts : 0;
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);

@@ -2,17 +2,16 @@
 /*
  * What a sroscope allocation policy returns, and the kfuncs it may call.
  * The numbers match include/linux/sro_policy.h of the kernel series; the
- * structures themselves come from the kernel's BTF (vmlinux.h).
+ * structures themselves come from the kernel's BTF (vmlinux.h), and the
+ * names of sources, purposes and states (sro_policy_req) from sro_vocab.h.
  */
 #ifndef SRO_POLICY_ABI_H
 #define SRO_POLICY_ABI_H
 
-/* Sources, as numbered by the kernel (enum rmi_mem_source). */
-#define SRO_SRC_EXACT	0	/* alloc_pages_exact(): today's default */
-#define SRO_SRC_CONTIG	1	/* alloc_contig_pages() */
-#define SRO_SRC_POOL	2	/* the pre-allocated SRO pool */
-#define SRO_SRC_NR	3
-#define SRO_SRC_END	0xf	/* ends a verdict's list */
+#include "sro_vocab.h"
+
+/* Ends a verdict's list (SRO_SRC_* are in sro_vocab.h). */
+#define SRO_SRC_END	0xf
 
 /*
  * Try a, then b, then c; the kernel adds exact as the last resort. A
@@ -23,17 +22,6 @@
  */
 #define SRO_VERDICT(a, b, c)	((a) | (b) << 4 | (c) << 8 | 0xfffff000u)
 #define SRO_ONLY(a)		SRO_VERDICT(a, SRO_SRC_END, SRO_SRC_END)
-
-/* sro_policy_req.purpose */
-#define SRO_PURPOSE_SRO		0
-#define SRO_PURPOSE_RD		1
-#define SRO_PURPOSE_RTT		2
-#define SRO_PURPOSE_REC		3
-#define SRO_PURPOSE_DATA	4
-
-/* sro_policy_req.state */
-#define SRO_STATE_DELEGATED	0
-#define SRO_STATE_UNDELEGATED	1
 
 #ifdef __BPF__
 /*

@@ -2,76 +2,14 @@
 /*
  * What the sroscope BPF programs (bpf/sroscope.bpf.c) and the sroscope
  * command (user/) share: the event record of the ring buffer and the trace
- * file, the values of the BPF maps, and the enums of the "sro" trace
- * events (docs/tracepoints.md). Included by BPF code after vmlinux.h and
- * by user code after <linux/types.h>.
+ * file and the values of the BPF maps (the enums and names of the "sro"
+ * trace events, docs/tracepoints.md, are in sro_vocab.h). Included by BPF
+ * code after vmlinux.h and by user code after <linux/types.h>.
  */
 #ifndef SROSCOPE_H
 #define SROSCOPE_H
 
-/* One value per "sro" trace event. 0 is never a valid type. */
-enum sro_event_type {
-	SRO_EV_OP_START = 1,
-	SRO_EV_OP_END,
-	SRO_EV_DONATE_REQ,
-	SRO_EV_ALLOC,
-	SRO_EV_ALLOC_FAIL,
-	SRO_EV_DONATE,
-	SRO_EV_DONATE_RESULT,
-	SRO_EV_RECLAIM,
-	SRO_EV_FREE,
-	SRO_EV_LEAK,
-	SRO_EV_DELEGATE,
-	SRO_EV_FAIL,
-	SRO_EV_QUARANTINE,
-	SRO_EV_MAX,		/* one past the last */
-};
-
-/* The provider's sources (sro_alloc "source"). */
-enum sro_src {
-	SRO_SRC_EXACT,
-	SRO_SRC_CONTIG,
-	SRO_SRC_POOL,
-	SRO_SRC_MAX,
-};
-
-/* What a block is for (sro_alloc "purpose"). */
-enum sro_purpose {
-	SRO_PURPOSE_SRO,	/* consumed by the RMM through an SRO */
-	SRO_PURPOSE_RD,		/* realm descriptor, delegated by the host */
-	SRO_PURPOSE_RTT,
-	SRO_PURPOSE_REC,
-	SRO_PURPOSE_DATA,
-	SRO_PURPOSE_MAX,
-};
-
-/* sro_free "reason". */
-enum sro_free_reason {
-	SRO_FREE_TAIL,
-	SRO_FREE_CACHE,
-	SRO_FREE_RECLAIM,
-	SRO_FREE_UNDO,
-	SRO_FREE_HOST,
-	SRO_FREE_QUARANTINE,
-	SRO_FREE_MAX,
-};
-
-/* sro_fail and sro_alloc_fail "reason". */
-enum sro_fail_reason {
-	SRO_FAIL_TOO_LARGE,
-	SRO_FAIL_NOMEM,
-	SRO_FAIL_DELEGATE,
-	SRO_FAIL_BAD_REQUEST,
-	SRO_FAIL_BAD_RECLAIM,
-	SRO_FAIL_DOUBLE_FREE,
-	SRO_FAIL_RMM_ERROR,
-	SRO_FAIL_ABANDONED,
-	SRO_FAIL_MAX,
-};
-
-/* The RMI commands that run SROs (sro_op_start "cmd"). */
-#define SRO_RMI_FID(n)		(0xC4000000U | (n))
-#define SRO_RMI_REALM_DESTROY	SRO_RMI_FID(0x159)
+#include "sro_vocab.h"
 
 #define SRO_GRANULE_SIZE	4096ULL
 
@@ -146,11 +84,11 @@ struct sro_donation {
  * up (destroyed_ts: the latest).
  */
 struct sro_realm_stats {
-	__u64 donated[SRO_SRC_MAX];
-	__u64 reclaimed[SRO_SRC_MAX];
-	__u64 donations[SRO_SRC_MAX];	/* blocks */
-	__u64 reclaims[SRO_SRC_MAX];	/* blocks */
-	__u64 alloc_fails[SRO_SRC_MAX];
+	__u64 donated[SRO_SRC_NR];
+	__u64 reclaimed[SRO_SRC_NR];
+	__u64 donations[SRO_SRC_NR];	/* blocks */
+	__u64 reclaims[SRO_SRC_NR];	/* blocks */
+	__u64 alloc_fails[SRO_SRC_NR];
 	__u64 leaked;		/* given up: undelegate refused */
 	__u64 leaks;
 	__u64 unknown_reclaims;	/* reclaims of donations not seen */
@@ -183,20 +121,8 @@ enum sro_hist_id {
 	SRO_HIST_ORDER,			/* page order of allocated blocks */
 	SRO_HIST_OP_NS,			/* SRO operation duration */
 	SRO_HIST_ALLOC_NS,		/* + source: allocation latency */
-	SRO_HIST_LIFETIME_NS = SRO_HIST_ALLOC_NS + SRO_SRC_MAX,	/* + source */
-	SRO_HIST_MAX = SRO_HIST_LIFETIME_NS + SRO_SRC_MAX,
-};
-
-/* What was lost ("losses" per-CPU array). Never silent. */
-enum sro_loss {
-	SRO_LOSS_RINGBUF,		/* event not delivered: ring buffer full */
-	SRO_LOSS_OUTSTANDING_FULL,	/* donation not tracked: map full */
-	SRO_LOSS_REALMS_FULL,		/* realm not counted: map full */
-	SRO_LOSS_OPS_FULL,		/* operation's command not known:
-					 * too many running at once */
-	SRO_LOSS_UNKNOWN_RECLAIM,	/* reclaim of a donation not seen */
-	SRO_LOSS_STACKS,		/* stack not kept: stack map full */
-	SRO_LOSS_MAX,
+	SRO_HIST_LIFETIME_NS = SRO_HIST_ALLOC_NS + SRO_SRC_NR,	/* + source */
+	SRO_HIST_NR = SRO_HIST_LIFETIME_NS + SRO_SRC_NR,
 };
 
 #endif /* SROSCOPE_H */

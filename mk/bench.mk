@@ -22,7 +22,7 @@ $(BENCH_HOST)/bpf_cost: tests/bench/bpf_cost.c $(BENCH_HOST)/cost.skel.h $(LIBBP
 		-o $@ $< $(LIBBPF_A) -lelf -lz
 
 # The exporter's scrape with large books: its own modules over the same maps.
-SCRAPE_MODS := user/snapshot.c user/metrics.c user/prom.c user/format.c user/common.c
+SCRAPE_MODS := user/snapshot.c user/metrics.c user/prom.c user/format.c user/vocab.c user/common.c
 $(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c $(SCRAPE_MODS) $(wildcard user/*.h) \
 		$(BENCH_HOST)/cost.skel.h $(LIBBPF_A)
 	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -Iuser -I$(BPFTOOLS)/include \

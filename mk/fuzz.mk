@@ -21,17 +21,17 @@ FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 
-FUZZ_MODS_fuzz_tracefile := user/tracefile.c
+FUZZ_MODS_fuzz_tracefile := user/tracefile.c user/vocab.c
 FUZZ_LIBS_fuzz_tracefile := -lz
-FUZZ_MODS_fuzz_replay_plan := user/replay_plan.c user/tracefile.c
+FUZZ_MODS_fuzz_replay_plan := user/replay_plan.c user/tracefile.c user/vocab.c
 FUZZ_LIBS_fuzz_replay_plan := -lz
-FUZZ_MODS_fuzz_report := user/cmd_report.c user/outfile.c user/replay.c user/svg.c user/format.c
+FUZZ_MODS_fuzz_report := user/cmd_report.c user/outfile.c user/replay.c user/svg.c user/format.c user/vocab.c
 FUZZ_LIBS_fuzz_report := -ljson-c -lm
-FUZZ_MODS_fuzz_kstats := user/kstats.c user/format.c
+FUZZ_MODS_fuzz_kstats := user/kstats.c user/format.c user/vocab.c
 FUZZ_LIBS_fuzz_kstats := -ljson-c
 FUZZ_MODS_fuzz_http := user/httpd.c user/prom.c
 FUZZ_LIBS_fuzz_http := -lmicrohttpd -lm
-FUZZ_MODS_fuzz_args := user/format.c
+FUZZ_MODS_fuzz_args := user/format.c user/vocab.c
 FUZZ_LIBS_fuzz_args := -ljson-c
 FUZZ_KSRC := $(FUZZ_DIR)/ksrc
 FUZZ_MODS_fuzz_emu_ctl := $(FUZZ_KSRC)/rmm_emu_parse.c tests/fuzz/kshim/kstrtox.c

@@ -63,12 +63,12 @@ $(BUILD)/vmlinux.h: $(BPFTOOL) $(KBUILD)/vmlinux
 	$(Q)mkdir -p $(BUILD)
 	$(Q)$(BPFTOOL) btf dump file $(KBUILD)/vmlinux format c > $@
 
-$(VMROOT)/lib/sroscope/policies/%.bpf.o: bpf/policies/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+$(VMROOT)/lib/sroscope/policies/%.bpf.o: bpf/policies/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h include/sro_vocab.h
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  BPF     $@")
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
-$(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+$(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h include/sro_vocab.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
@@ -76,12 +76,12 @@ $(VMROOT)/lib/sroscope/test-policies/%.bpf.o: tests/bpf/%.bpf.c $(BUILD)/vmlinux
 # what the tutorial says.
 EXAMPLE_POLICY_OBJS := $(patsubst docs/examples/%.bpf.c,$(VMROOT)/lib/sroscope/examples/%.bpf.o,$(wildcard docs/examples/*.bpf.c))
 tools: $(EXAMPLE_POLICY_OBJS)
-$(VMROOT)/lib/sroscope/examples/%.bpf.o: docs/examples/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h
+$(VMROOT)/lib/sroscope/examples/%.bpf.o: docs/examples/%.bpf.c $(BUILD)/vmlinux.h include/sro_policy_abi.h include/sro_vocab.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
 # The tracer: one BPF object, embedded in sroscope as a bpftool skeleton.
-$(BUILD)/sroscope.bpf.o: bpf/sroscope.bpf.c bpf/maps.bpf.h include/sroscope.h $(BUILD)/vmlinux.h
+$(BUILD)/sroscope.bpf.o: bpf/sroscope.bpf.c bpf/maps.bpf.h bpf/vocab_check.h include/sroscope.h include/sro_vocab.h $(BUILD)/vmlinux.h
 	$(if $(filter 0,$(V)),@echo "  BPF     $@")
 	$(Q)$(CLANG_BPF) -c $< -o $@
 
@@ -89,7 +89,7 @@ $(BUILD)/sroscope.skel.h: $(BUILD)/sroscope.bpf.o $(BPFTOOL)
 	$(if $(filter 0,$(V)),@echo "  GEN     $@")
 	$(Q)$(BPFTOOL) gen skeleton $< name sroscope_bpf > $@
 
-$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h \
+$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h include/sro_vocab.h \
 		$(BUILD)/sroscope.skel.h $(LIBBPF_TARGET)
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")

@@ -20,13 +20,15 @@ UNIT_LIBS := -lcmocka -ljson-c -lz -lm
 # The user/ modules a test links: user/NAME.c for test_NAME.c unless set;
 # UNIT_LIBS_test_NAME: libraries it needs beyond UNIT_LIBS.
 # Never user/sroscope.c or anything that needs libbpf.
-UNIT_MODS_test_hist := user/hist.c user/format.c
-UNIT_MODS_test_kstats := user/kstats.c user/format.c
-UNIT_MODS_test_numopt := user/numopt.c user/format.c
-UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c
+UNIT_MODS_test_format := user/format.c user/vocab.c
+UNIT_MODS_test_tracefile := user/tracefile.c user/vocab.c
+UNIT_MODS_test_hist := user/hist.c user/format.c user/vocab.c
+UNIT_MODS_test_kstats := user/kstats.c user/format.c user/vocab.c
+UNIT_MODS_test_numopt := user/numopt.c user/format.c user/vocab.c
+UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c user/vocab.c
 UNIT_LIBS_test_httpd := -lmicrohttpd
 UNIT_MODS_test_report := user/cmd_report.c user/outfile.c user/replay.c user/replay_plan.c user/tracefile.c \
-	user/svg.c user/format.c
+	user/svg.c user/format.c user/vocab.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)

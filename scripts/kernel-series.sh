@@ -2,9 +2,20 @@
 # The kernel patch series lives in kernel/patches/ as `git format-patch`
 # files, applied in name order onto Debian's linux-source-6.12.
 #
-#   kernel-series.sh export TREE   write TREE's commits since the tag
-#                                  sroscope-base into kernel/patches/
-#                                  (for developers working in a git tree)
+#   kernel-series.sh checkout [DIR]
+#                                  the series as a git tree to edit, in DIR
+#                                  (default kernel/src): a clone of the
+#                                  cached Linux tree, branch sroscope =
+#                                  tag sroscope-base + kernel/patches/;
+#                                  prints the files the series touches.
+#                                  Refuses to reset a DIR holding work that
+#                                  is not in kernel/patches/
+#   kernel-series.sh export TREE [DIR]
+#                                  write TREE's commits since the tag
+#                                  sroscope-base into kernel/patches/ (or
+#                                  DIR); kernel/README.md has the loop
+#   kernel-series.sh check         checkpatch --strict on kernel/patches/
+#                                  (scripts/check-series.sh, no build)
 #   kernel-series.sh format OUT    write the series as it would be posted:
 #                                  numbered patches plus a cover letter
 #                                  built from kernel/cover-letter.txt, and
@@ -16,7 +27,10 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
 PATCHES=$REPO/kernel/patches
 
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+
 die() { echo "kernel-series: $*" >&2; exit 1; }
+say() { echo "kernel-series: $*" >&2; }
 
 # Stable output: no commit ids or signature that change on every export.
 FP_OPTS="--zero-commit --no-signature"
@@ -109,18 +123,137 @@ cca_format() {
 	} >"$cout/0000-cover-letter.patch"
 }
 
+# export_to TREE REV OUT: REV's commits above sroscope-base as patches in
+# OUT (emptied first).
+export_to() {
+	rm -rf "$3"
+	mkdir -p "$3"
+	# shellcheck disable=SC2086
+	git -C "$1" format-patch $FP_OPTS -o "$3" "sroscope-base..$2" >/dev/null
+}
+
+# exported TREE REV: REV's commits export to kernel/patches/ byte for byte.
+exported() {
+	xtmp=$(mktemp -d)
+	export_to "$1" "$2" "$xtmp/p" && diff -r -q "$PATCHES" "$xtmp/p" >/dev/null
+	xrc=$?
+	rm -rf "$xtmp"
+	return $xrc
+}
+
+# The cached tree (tag sroscope-base), made from Debian's tarball by
+# kernel-build.sh the first time, as make kernel would.
+need_cache() {
+	[ -d "$CACHE/linux/.git" ] && return 0
+	[ -f "$TARBALL" ] || die "no cached Linux tree in $CACHE/linux, and no $TARBALL to make it from: run make deps (it installs linux-source-6.12 from bookworm-backports, with the other build dependencies), then run this again"
+	say "no cached Linux tree in $CACHE/linux: making it from $TARBALL (once, a few minutes)"
+	# Progress every 30 s: extracting and committing 80,000 files is quiet.
+	# sleep's output goes nowhere: killed, the loop leaves no holder of
+	# stderr behind.
+	( secs=0
+	while sleep 30 >/dev/null 2>&1; do
+		secs=$((secs + 30))
+		say "still making $CACHE/linux ($secs s)"
+	done ) &
+	tick=$!
+	if "$REPO/scripts/kernel-build.sh" --prepare-only; then
+		kill "$tick"
+	else
+		kill "$tick"
+		die "could not make $CACHE/linux (see above)"
+	fi
+}
+
+# guard DIR: die unless resetting DIR loses nothing: no change left
+# uncommitted, and HEAD and branch sroscope each either as checkout made
+# them or exported (their patches are kernel/patches/).
+guard() {
+	g=$1
+	git -C "$g" rev-parse -q --verify refs/tags/sroscope-base >/dev/null ||
+		die "$g is not a tree made by kernel-series.sh checkout (no sroscope-base tag): move it away, or use another directory (make kernel-src KERNEL_SRC=DIR)"
+	gdir=$(git -C "$g" rev-parse --absolute-git-dir)
+	for s in rebase-merge rebase-apply MERGE_HEAD CHERRY_PICK_HEAD; do
+		[ ! -e "$gdir/$s" ] ||
+			die "$g: a rebase, am or merge is under way there: finish it (--continue) or abort it (--abort) first"
+	done
+	dirty=$(git -C "$g" status --porcelain)
+	[ -z "$dirty" ] || die "$g has uncommitted changes (git -C $g status), so it is left alone:
+  keep them:    commit (git commit --fixup=COMMIT), squash
+                (GIT_SEQUENCE_EDITOR=: git rebase -i --autosquash sroscope-base),
+                then scripts/kernel-series.sh export $g
+  or drop them: git -C $g reset -q --hard && git -C $g clean -q -fd
+  then run this again (kernel/README.md has the loop)"
+	made=$(cat "$gdir/sroscope-checkout" 2>/dev/null || true)
+	for ref in HEAD refs/heads/sroscope; do
+		c=$(git -C "$g" rev-parse -q --verify "$ref^{commit}") || continue
+		[ "$c" = "$made" ] || exported "$g" "$c" || die "$g: $ref has commits not exported to kernel/patches/, so it is left alone:
+$(git -C "$g" log --format='  %h %s' "sroscope-base..$c")
+  keep them:    scripts/kernel-series.sh export $g
+  or drop them: rm -rf $g
+  then run this again"
+	done
+}
+
 case "${1:-}" in
+checkout)
+	dst=${2:-$REPO/kernel/src}
+	dst=${dst%/}
+	n=$(ls "$PATCHES"/*.patch 2>/dev/null | wc -l)
+	[ "$n" -gt 0 ] || die "no patches in $PATCHES"
+	need_cache
+	# git's progress on a terminal, nothing else of it.
+	prog=
+	[ -t 2 ] && prog=--progress
+	if [ -e "$dst/.git" ]; then
+		guard "$dst"
+		if exported "$dst" HEAD; then
+			say "$dst already holds kernel/patches/"
+		else
+			# Kept: other branches, and files git ignores.
+			git -C "$dst" fetch -q --no-tags "$CACHE/linux" \
+				+refs/tags/sroscope-base:refs/tags/sroscope-base
+			say "resetting $dst to sroscope-base"
+			reset=1
+		fi
+	else
+		[ ! -e "$dst" ] || [ -z "$(ls -A "$dst")" ] ||
+			die "$dst exists and is not a git tree: move it away, or use another directory (make kernel-src KERNEL_SRC=DIR)"
+		say "cloning $CACHE/linux into $dst"
+		git clone -q $prog --no-checkout "$CACHE/linux" "$dst"
+		# Standalone: the cache's own branch may not be kernel/patches/.
+		git -C "$dst" remote remove origin
+		say "checking out Linux 6.12 (80,000 files, under a minute)"
+		reset=1
+	fi
+	if [ "${reset:-0}" = 1 ]; then
+		git -C "$dst" checkout -q $prog -f -B sroscope sroscope-base
+		say "applying kernel/patches/ ($n patches)"
+		git -C "$dst" -c user.name=sroscope -c user.email=sroscope@invalid \
+			am -q --whitespace=nowarn "$PATCHES"/*.patch || {
+			git -C "$dst" am --abort
+			die "the series does not apply onto sroscope-base"
+		}
+		git -C "$dst" rev-parse HEAD >"$(git -C "$dst" rev-parse --absolute-git-dir)/sroscope-checkout"
+	fi
+	say "$dst: branch $(git -C "$dst" branch --show-current), $(git -C "$dst" rev-list --count sroscope-base..HEAD) commits above sroscope-base; the files they touch:"
+	git -C "$dst" diff --name-only sroscope-base HEAD | sed "s|^|$dst/|"
+	say "edit, commit --fixup, squash, export: kernel/README.md"
+	;;
 export)
-	tree=${2:?usage: kernel-series.sh export TREE}
+	tree=${2:?usage: kernel-series.sh export TREE [DIR]}
+	out=${3:-$PATCHES}
+	out=${out%/}
 	git -C "$tree" rev-parse -q --verify sroscope-base >/dev/null ||
 		die "$tree has no sroscope-base tag"
-	rm -rf "$PATCHES.new"
-	mkdir -p "$PATCHES.new"
-	# shellcheck disable=SC2086
-	git -C "$tree" format-patch $FP_OPTS -o "$PATCHES.new" sroscope-base..HEAD >/dev/null
-	rm -rf "$PATCHES"
-	mv "$PATCHES.new" "$PATCHES"
-	ls "$PATCHES"
+	[ -z "$(git -C "$tree" status --porcelain -uno)" ] ||
+		say "$tree has uncommitted changes: not exported (commit them first)"
+	export_to "$tree" HEAD "$out.new"
+	rm -rf "$out"
+	mv "$out.new" "$out"
+	ls "$out"
+	;;
+check)
+	exec "$REPO/scripts/check-series.sh"
 	;;
 format)
 	out=${2:?usage: kernel-series.sh format OUT}
@@ -158,6 +291,6 @@ format)
 	ls "$out" "$out/cca"
 	;;
 *)
-	die "usage: kernel-series.sh export TREE | format OUT"
+	die "usage: kernel-series.sh checkout [DIR] | export TREE [DIR] | check | format OUT"
 	;;
 esac

@@ -62,9 +62,13 @@ DEFAULT_USER " (--user), without capabilities, under a seccomp filter.\n"
 "  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
 "  curl -s localhost:29435/metrics | grep sroscope_held_bytes\n";
 
+enum { OPT_KERNEL_STATS = 0x100 };
+
+/* --kernel-stats has no -s: that is leaks' --stacks (docs/cli.md). */
 static const struct argp_option options[] = {
 	{ "listen", 'l', "ADDR:PORT", 0, "Listen here (default " DEFAULT_LISTEN ")" },
-	{ "kernel-stats", 's', "PATH", 0, "The kernel's counters (default " SRO_STATS_PATH ")" },
+	{ "kernel-stats", OPT_KERNEL_STATS, "PATH", 0,
+	  "The kernel's counters (default " SRO_STATS_PATH ")" },
 	{ "user", 'u', "USER", 0, "Serve as USER, a name or a uid (default "
 	  DEFAULT_USER " when started as root)" },
 	{},
@@ -76,14 +80,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'l':
 		env.listen = arg;
 		break;
-	case 's':
+	case OPT_KERNEL_STATS:
 		env.stats_path = arg;
 		break;
 	case 'u':
 		env.user = arg;
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		argp_error(state, "unexpected argument '%s': expected options only",
+			   arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -190,7 +195,7 @@ static char *collect(void *ctx, size_t *len)
 int cmd_export(int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &tracer_argp }, { &common_argp }, {},
+		{ &tracer_argp }, { &verbose_argp }, { &help_argp }, {},
 	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
@@ -210,12 +215,14 @@ int cmd_export(int argc, char **argv)
 	err = httpd_parse_listen(env.listen, &ss, &sslen);
 	if (err == -ERANGE) {
 		fprintf(stderr, "sroscope export: invalid port in listen address '%s' "
-			"(a number from 1 to 65535)\n", env.listen);
+			"(a number from 1 to 65535): expected ADDR:PORT, "
+			"[IPV6]:PORT or :PORT\n", env.listen);
 		return 2;
 	}
 	if (err) {
-		fprintf(stderr, "sroscope export: invalid listen address '%s' "
-			"(ADDR:PORT, [IPV6]:PORT or :PORT, ADDR numeric)\n", env.listen);
+		fprintf(stderr, "sroscope export: invalid listen address '%s': "
+			"expected ADDR:PORT, [IPV6]:PORT or :PORT, ADDR numeric\n",
+			env.listen);
 		return 2;
 	}
 	/* Started unprivileged (file capabilities): it stays who it is. */

@@ -46,24 +46,38 @@ static const struct argp_option options[] = {
 	{},
 };
 
+static const char *const which_names[] = {
+	"size", "order", "op", "latency", "lifetime",
+};
+
 static int parse_which(const char *list)
 {
-	static const char *const names[] = {
-		"size", "order", "op", "latency", "lifetime",
-	};
+	const size_t n = sizeof(which_names) / sizeof(which_names[0]);
 	char buf[128], *tok, *save = NULL;
 	size_t i;
 
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-			if (!strcmp(tok, names[i]))
+		for (i = 0; i < n; i++)
+			if (!strcmp(tok, which_names[i]))
 				break;
-		if (i == sizeof(names) / sizeof(names[0]))
+		if (i == n)
 			return -1;
 		env.show |= 1U << i;
 	}
 	return env.show ? 0 : -1;
+}
+
+static void which_error(struct argp_state *state, const char *arg)
+{
+	char names[128] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(which_names) / sizeof(which_names[0]); i++)
+		n += snprintf(names + n, sizeof(names) - n, "%s%s", i ? ", " : "",
+			      which_names[i]);
+	argp_error(state, "invalid histogram list '%s': expected histogram "
+		   "names, comma-separated: %s", arg, names);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -71,7 +85,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'w':
 		if (parse_which(arg))
-			argp_error(state, "invalid histogram list '%s'", arg);
+			which_error(state, arg);
 		break;
 	case 'i':
 		env.clear = true;
@@ -117,7 +131,7 @@ static void print_hists(const struct sro_hist *h)
 	if (env.show & SHOW_OP)
 		hist_print_log2(stdout, &h[SRO_HIST_OP_NS],
 				"SRO operation duration", HIST_UNIT_NS);
-	for (s = 0; s < SRO_SRC_MAX; s++) {
+	for (s = 0; s < SRO_SRC_NR; s++) {
 		if ((env.show & SHOW_LATENCY) &&
 		    (h[SRO_HIST_ALLOC_NS + s].count || s == SRO_SRC_EXACT)) {
 			snprintf(title, sizeof(title), "Allocation latency, source %s",
@@ -126,7 +140,7 @@ static void print_hists(const struct sro_hist *h)
 					HIST_UNIT_NS);
 		}
 	}
-	for (s = 0; s < SRO_SRC_MAX; s++) {
+	for (s = 0; s < SRO_SRC_NR; s++) {
 		if ((env.show & SHOW_LIFETIME) &&
 		    (h[SRO_HIST_LIFETIME_NS + s].count || s == SRO_SRC_EXACT)) {
 			snprintf(title, sizeof(title), "Donation lifetime, source %s",
@@ -140,13 +154,13 @@ static void print_hists(const struct sro_hist *h)
 static void report(const struct snapshot *cur, const struct snapshot *prev,
 		   void *ctx)
 {
-	static struct sro_hist base[SRO_HIST_MAX];
-	struct sro_hist h[SRO_HIST_MAX];
+	static struct sro_hist base[SRO_HIST_NR];
+	struct sro_hist h[SRO_HIST_NR];
 	int i;
 
 	memcpy(h, cur->hists, sizeof(h));
 	if (env.clear)
-		for (i = 0; i < SRO_HIST_MAX; i++)
+		for (i = 0; i < SRO_HIST_NR; i++)
 			hist_delta(&h[i], &base[i]);
 	memcpy(base, cur->hists, sizeof(base));
 	if (timestamps) {

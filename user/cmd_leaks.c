@@ -215,15 +215,12 @@ static struct json_object *jgroup(const struct group *g, uint64_t now,
 
 static struct json_object *jlosses(const struct snapshot *s)
 {
-	static const char *const keys[SRO_LOSS_MAX] = {
-		"ringbuf_drops", "outstanding_full", "realms_full", "ops_full",
-		"unknown_reclaims", "stacks_lost",
-	};
 	struct json_object *o = json_object_new_object();
 	int i;
 
-	for (i = 0; i < SRO_LOSS_MAX; i++)
-		json_object_object_add(o, keys[i], json_object_new_uint64(s->losses[i]));
+	for (i = 0; i < SRO_LOSS_NR; i++)
+		json_object_object_add(o, sro_loss_key(i),
+				       json_object_new_uint64(s->losses[i]));
 	json_object_object_add(o, "recursion_misses",
 			       json_object_new_uint64(s->recursion_misses));
 	return o;

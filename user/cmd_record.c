@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sroscope record FILE: keep a live host's SRO events in a compact,
- * versioned trace file (docs/trace-file.md) for "sroscope trace -r" and
+ * versioned trace file (docs/trace-file.md) for "sroscope trace FILE" and
  * for replaying under other policies.
  */
 #include <errno.h>
@@ -30,7 +30,7 @@ static const char doc[] =
 "Record the SRO events of this host into FILE until Ctrl-C (or -d).\n"
 "\v"
 "The file keeps every field of every event and the losses of the run;\n"
-"'sroscope trace -r FILE' prints it, 'sroscope replay' replays it. It\n"
+"'sroscope trace FILE' prints it, 'sroscope replay' replays it. It\n"
 "holds physical addresses: it is created readable by its owner only, an\n"
 "existing FILE is replaced only with --force, and a symbolic link never.\n"
 "\n"
@@ -53,7 +53,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (env.path)
-			argp_error(state, "unexpected argument '%s'", arg);
+			argp_error(state, "unexpected argument '%s': expected one FILE",
+				   arg);
 		env.path = arg;
 		break;
 	case ARGP_KEY_END:
@@ -104,7 +105,8 @@ static void fill_info(struct trace_info *info)
 int cmd_record(int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &stream_argp }, { &tracer_argp }, { &common_argp }, {},
+		{ &stream_argp }, { &tracer_argp }, { &verbose_argp },
+		{ &help_argp }, {},
 	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
@@ -137,7 +139,7 @@ int cmd_record(int argc, char **argv)
 		env.path);
 	err = tracer_stream(t, stream_opts.duration_ns, write_event, NULL);
 	if (!tracer_snapshot(t, &snap, 0)) {
-		for (i = 0; i < SRO_LOSS_MAX; i++)
+		for (i = 0; i < SRO_LOSS_NR; i++)
 			tot.losses[i] = snap.losses[i];
 		tot.recursion_misses = snap.recursion_misses;
 		snapshot_print_losses(stderr, &snap);

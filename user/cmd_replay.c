@@ -92,18 +92,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case 'p':
 		if (replay_check_policies(arg, why, sizeof(why)))
-			argp_error(state, "-p: %s", why);
+			argp_error(state, "invalid policy list: %s: expected up to %d "
+				   "policy names or files, comma-separated",
+				   why, REPLAY_MAX_RUNS);
 		env.policies = arg;
 		break;
 	case 'F':
 		if (parse_u64(arg, &env.fragment_mb) ||
 		    env.fragment_mb > REPLAY_FRAGMENT_MAX_MB)
-			argp_error(state, "-F: '%s' is not a number of MB from 0 to %llu",
+			argp_error(state, "invalid fragment size '%s': expected a "
+				   "whole number of MB, from 0 to %llu",
 				   arg, REPLAY_FRAGMENT_MAX_MB);
 		break;
 	case 'S':
 		if (replay_parse_speed(arg, &env.speed))
-			argp_error(state, "-S: '%s' is not a speed: 0 (no waits) or a number from %g to %g",
+			argp_error(state, "invalid speed '%s': expected 0 (no waits) "
+				   "or a number from %g to %g",
 				   arg, REPLAY_SPEED_MIN, REPLAY_SPEED_MAX);
 		break;
 	case OPT_POOL_DELEGATED:
@@ -111,8 +115,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_POOL:
 		if (parse_size(arg, &env.pool_bytes) || env.pool_bytes > REPLAY_POOL_MAX)
-			argp_error(state, "--pool: '%s' is not a size from 0 to 1024G (B, K, M, G)",
-				   arg);
+			argp_error(state, "invalid pool size '%s': expected a whole "
+				   "number of bytes, or one with a unit (K, M, G), "
+				   "from 0 to 1024G", arg);
 		break;
 	case 'o':
 		env.output = arg;
@@ -122,7 +127,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_ARG:
 		if (env.trace)
-			argp_error(state, "one trace file only");
+			argp_error(state, "unexpected argument '%s': expected one "
+				   "TRACE", arg);
 		env.trace = arg;
 		break;
 	case ARGP_KEY_END:
@@ -642,7 +648,8 @@ static int run_policy(const struct plan *p, const char *policy,
 		if (s->leak)
 			emu("leak %u %u", r, s->leak);
 		if (s->refuse)
-			emu("fault undelegate_fail %u", s->refuse);
+			emu("fault %s %u",
+			    sro_fault_name(SRO_FAULT_UNDELEGATE), s->refuse);
 		plan_command(s, r, cmd, sizeof(cmd));
 		if (emu("%s", cmd))
 			st.commands_failed++;
@@ -692,7 +699,8 @@ static void print_plan(const struct plan *p)
 		if (s->leak)
 			printf("%10.3f leak %u %u\n", s->ts / 1e6, s->realm, s->leak);
 		if (s->refuse)
-			printf("%10.3f fault undelegate_fail %u\n", s->ts / 1e6, s->refuse);
+			printf("%10.3f fault %s %u\n", s->ts / 1e6,
+			       sro_fault_name(SRO_FAULT_UNDELEGATE), s->refuse);
 		plan_command(s, s->realm, cmd, sizeof(cmd));
 		printf("%10.3f %s\n", s->ts / 1e6, cmd);
 	}
@@ -700,7 +708,9 @@ static void print_plan(const struct plan *p)
 
 int cmd_replay(int argc, char **argv)
 {
-	const struct argp_child children[] = { { &common_argp }, {} };
+	const struct argp_child children[] = {
+		{ &verbose_argp }, { &help_argp }, {},
+	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 		.args_doc = "TRACE", .children = children,

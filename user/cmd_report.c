@@ -44,6 +44,11 @@ static const char doc[] =
 static const struct argp_option options[] = {
 	{ "html", 'H', "FILE", 0, "Also write a self-contained HTML report" },
 	{ "json", 'j', NULL, 0, "The comparison as JSON on stdout" },
+	/*
+	 * -h, as every command's help_argp: not that child, whose common.c
+	 * needs libbpf, which the unit tests of this file do without.
+	 */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Give this help list" },
 	{},
 };
 
@@ -55,6 +60,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'j':
 		env.json = true;
+		break;
+	case 'h':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		break;
 	case ARGP_KEY_ARG:
 		env.files = realloc(env.files, (env.nfiles + 1) * sizeof(*env.files));

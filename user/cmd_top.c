@@ -92,7 +92,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		 void *ctx)
 {
 	double secs = prev ? (s->ts - prev->ts) / 1e9 : 0;
-	char b[SRO_SRC_MAX + 2][32], r1[32], r2[32], age[32];
+	char b[SRO_SRC_NR + 2][32], r1[32], r2[32], age[32];
 	uint64_t total = 0, fails = 0;
 	struct row *rows;
 	size_t i, n = s->nrealms;
@@ -125,7 +125,7 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		print_time(stdout);
 	printf("sroscope top: %zu realms, realm world holds %s, %llu allocation failures\n",
 	       n, format_bytes(r1, sizeof(r1), total), (unsigned long long)fails);
-	for (k = 0; k < SRO_SRC_MAX; k++)
+	for (k = 0; k < SRO_SRC_NR; k++)
 		printf("%s%s %llu allocs, %llu fails, %llu fallbacks",
 		       k ? "; " : "sources: ", sro_source_name(k),
 		       (unsigned long long)s->sources[k].allocs,
@@ -139,9 +139,9 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 	for (i = 0; i < n && i < env.rows; i++) {
 		const struct sro_realm_stats *r = rows[i].s;
 
-		for (k = 0; k < SRO_SRC_MAX; k++)
+		for (k = 0; k < SRO_SRC_NR; k++)
 			format_bytes(b[k], sizeof(b[k]), r->donated[k] - r->reclaimed[k]);
-		format_bytes(b[SRO_SRC_MAX], sizeof(b[0]), rows[i].held);
+		format_bytes(b[SRO_SRC_NR], sizeof(b[0]), rows[i].held);
 		format_bytes(r1, sizeof(r1), rows[i].don_rate);
 		format_bytes(r2, sizeof(r2), rows[i].rec_rate);
 		if (rows[i].oldest_ts)
@@ -149,9 +149,9 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		else
 			strcpy(age, "-");
 		printf("%-8u %10s %10s %10s %10s %11s %11s %6llu %10s %9s %s\n",
-		       rows[i].realm, b[SRO_SRC_MAX], b[0], b[1], b[2], r1, r2,
+		       rows[i].realm, b[SRO_SRC_NR], b[0], b[1], b[2], r1, r2,
 		       (unsigned long long)src_sum(r->alloc_fails),
-		       format_bytes(b[SRO_SRC_MAX + 1], sizeof(b[0]), r->leaked), age,
+		       format_bytes(b[SRO_SRC_NR + 1], sizeof(b[0]), r->leaked), age,
 		       r->destroyed_ts ? "destroyed" : "live");
 	}
 	free(rows);

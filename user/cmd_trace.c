@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * sroscope trace: one line per SRO event, live or from a trace file
- * written by "sroscope record"; NDJSON with --json.
+ * sroscope trace [FILE]: one line per SRO event, live or from a trace
+ * file written by "sroscope record"; NDJSON with --json.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,7 +24,8 @@ static struct {
 
 static const char doc[] =
 "Print every SRO event: requests, allocations, donations, reclaims, frees,\n"
-"leaks and failures, with realm, operation, size, source and latency.\n"
+"leaks and failures, with realm, operation, size, source and latency; live,\n"
+"or from FILE, a trace file of 'sroscope record'.\n"
 "\v"
 "EVENTS: op_start op_end donate_req alloc alloc_fail donate donate_result\n"
 "reclaim free leak delegate fail quarantine (default: all).\n"
@@ -34,13 +35,26 @@ static const char doc[] =
 "  sroscope trace -T -e donate,reclaim,leak\n"
 "  sroscope trace -R 7 -m 2M          # realm 7, ranges of 2 MiB or more\n"
 "  sroscope trace --json -d 10s > events.ndjson\n"
-"  sroscope trace -r host.srotrace    # a file from 'sroscope record'\n";
+"  sroscope trace host.srotrace       # a file from 'sroscope record'\n";
+
+enum { OPT_READ = 0x100 };
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per line (NDJSON)" },
-	{ "read", 'r', "FILE", 0, "Read a trace file instead of the kernel" },
+	/* Deprecated: FILE is an argument, as for record, replay, report. */
+	{ "read", OPT_READ, "FILE", OPTION_HIDDEN, "Read FILE (give it as an argument)" },
+	/* -r was --read's; elsewhere it is top's --rows (docs/cli.md). */
+	{ NULL, 'r', NULL, OPTION_HIDDEN, "Gone: give FILE as an argument" },
 	{},
 };
+
+static void set_input(struct argp_state *state, const char *arg)
+{
+	if (env.input)
+		argp_error(state, "unexpected argument '%s': expected one FILE at most",
+			   arg);
+	env.input = arg;
+}
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
@@ -48,11 +62,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j':
 		env.json = true;
 		break;
+	case OPT_READ:
+		fprintf(stderr, "sroscope trace: --read is deprecated: "
+			"give FILE as an argument ('sroscope trace FILE')\n");
+		set_input(state, arg);
+		break;
 	case 'r':
-		env.input = arg;
+		argp_error(state, "-r is no longer an option of trace: expected the "
+			   "trace file as an argument ('sroscope trace FILE')");
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
+		set_input(state, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -138,11 +158,12 @@ static int trace_file(void)
 int cmd_trace(int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &stream_argp }, { &tracer_argp }, { &common_argp }, {},
+		{ &stream_argp }, { &tracer_argp }, { &timestamp_argp },
+		{ &verbose_argp }, { &help_argp }, {},
 	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
-		.children = children,
+		.args_doc = "[FILE]", .children = children,
 	};
 	struct snapshot snap;
 	struct tracer *t;

@@ -20,28 +20,60 @@
 bool verbose;
 bool timestamps;
 
-static const struct argp_option common_options[] = {
-	{ "timestamp", 'T', NULL, 0, "Print a wall-clock time with each line or report" },
-	{ "verbose", 'v', NULL, 0, "libbpf debug output" },
+/* -h: as argp's own -? (hidden: argp lists "-?, --help" itself). */
+static const struct argp_option help_options[] = {
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Give this help list" },
 	{},
 };
 
-static error_t parse_common(int key, char *arg, struct argp_state *state)
+static error_t parse_help(int key, char *arg, struct argp_state *state)
 {
-	switch (key) {
-	case 'T':
-		timestamps = true;
-		return 0;
-	case 'v':
-		verbose = true;
-		return 0;
-	}
-	return ARGP_ERR_UNKNOWN;
+	if (key != 'h')
+		return ARGP_ERR_UNKNOWN;
+	/* The whole command's help on stdout, exit 0. */
+	argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+	return 0;
 }
 
-const struct argp common_argp = {
-	.options = common_options,
-	.parser = parse_common,
+const struct argp help_argp = {
+	.options = help_options,
+	.parser = parse_help,
+};
+
+static const struct argp_option verbose_options[] = {
+	{ "verbose", 'v', NULL, 0, "libbpf and verifier debug output" },
+	{},
+};
+
+static error_t parse_verbose(int key, char *arg, struct argp_state *state)
+{
+	if (key != 'v')
+		return ARGP_ERR_UNKNOWN;
+	verbose = true;
+	return 0;
+}
+
+const struct argp verbose_argp = {
+	.options = verbose_options,
+	.parser = parse_verbose,
+};
+
+static const struct argp_option timestamp_options[] = {
+	{ "timestamp", 'T', NULL, 0, "Print a wall-clock time with each line or report" },
+	{},
+};
+
+static error_t parse_timestamp(int key, char *arg, struct argp_state *state)
+{
+	if (key != 'T')
+		return ARGP_ERR_UNKNOWN;
+	timestamps = true;
+	return 0;
+}
+
+const struct argp timestamp_argp = {
+	.options = timestamp_options,
+	.parser = parse_timestamp,
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -288,7 +320,8 @@ void parse_interval_arg(struct argp_state *state, const char *arg,
 		iv->count = numopt_arg(state, &numopt_count, arg);
 		break;
 	default:
-		argp_error(state, "unexpected argument '%s'", arg);
+		argp_error(state, "unexpected argument '%s': expected at most two, "
+			   "INTERVAL and COUNT", arg);
 	}
 }
 

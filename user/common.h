@@ -23,8 +23,16 @@ extern bool verbose;
 /* -T: a wall-clock time on each line or report. */
 extern bool timestamps;
 
-/* -v and -T, shared by the observing commands (argp child). */
-extern const struct argp common_argp;
+/*
+ * Options more than one command takes, as argp children, so that a
+ * command lists only those it uses (docs/cli.md):
+ *   help_argp       -h, as argp's own -? and --help: every command
+ *   verbose_argp    -v: the commands that load BPF (libbpf's messages)
+ *   timestamp_argp  -T: the commands that print lines or reports
+ */
+extern const struct argp help_argp;
+extern const struct argp verbose_argp;
+extern const struct argp timestamp_argp;
 
 /* Route libbpf's messages to stderr, debug ones only with -v. */
 void setup_libbpf_logging(void);

@@ -12,128 +12,6 @@
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const char *const event_names[SRO_EV_MAX] = {
-	[SRO_EV_OP_START] = "op_start",
-	[SRO_EV_OP_END] = "op_end",
-	[SRO_EV_DONATE_REQ] = "donate_req",
-	[SRO_EV_ALLOC] = "alloc",
-	[SRO_EV_ALLOC_FAIL] = "alloc_fail",
-	[SRO_EV_DONATE] = "donate",
-	[SRO_EV_DONATE_RESULT] = "donate_result",
-	[SRO_EV_RECLAIM] = "reclaim",
-	[SRO_EV_FREE] = "free",
-	[SRO_EV_LEAK] = "leak",
-	[SRO_EV_DELEGATE] = "delegate",
-	[SRO_EV_FAIL] = "fail",
-	[SRO_EV_QUARANTINE] = "quarantine",
-};
-
-static const char *const source_names[SRO_SRC_MAX] = {
-	"exact", "contig", "pool",
-};
-
-static const char *const purpose_names[SRO_PURPOSE_MAX] = {
-	"sro", "rd", "rtt", "rec", "data",
-};
-
-static const char *const free_names[SRO_FREE_MAX] = {
-	"tail", "cache", "reclaim", "undo", "host", "quarantine",
-};
-
-static const char *const fail_names[SRO_FAIL_MAX] = {
-	"too_large", "nomem", "delegate", "bad_request", "bad_reclaim",
-	"double_free", "rmm_error", "abandoned",
-};
-
-/* As include/trace/events/sro.h shows them. */
-static const struct {
-	uint32_t fid;
-	const char *name;
-} cmds[] = {
-	{ SRO_RMI_FID(0x158), "REALM_CREATE" },
-	{ SRO_RMI_FID(0x159), "REALM_DESTROY" },
-	{ SRO_RMI_FID(0x15a), "REC_CREATE" },
-	{ SRO_RMI_FID(0x15b), "REC_DESTROY" },
-	{ SRO_RMI_FID(0x15d), "RTT_CREATE" },
-	{ SRO_RMI_FID(0x15e), "RTT_DESTROY" },
-	{ SRO_RMI_FID(0x153), "RTT_DATA_MAP_INIT" },
-	{ SRO_RMI_FID(0x157), "REALM_ACTIVATE" },
-	{ SRO_RMI_FID(0x176), "PDEV_CREATE" },
-	{ SRO_RMI_FID(0x177), "PDEV_DESTROY" },
-	{ SRO_RMI_FID(0x1d7), "PSMMU_ACTIVATE" },
-	{ SRO_RMI_FID(0x1d8), "PSMMU_DEACTIVATE" },
-	{ SRO_RMI_FID(0x1db), "PSMMU_ST_L2_CREATE" },
-	{ SRO_RMI_FID(0x1dc), "PSMMU_ST_L2_DESTROY" },
-	{ SRO_RMI_FID(0x1f5), "RTT_DATA_MAP" },
-	{ SRO_RMI_FID(0x1f6), "RTT_DATA_UNMAP" },
-	{ SRO_RMI_FID(0x201), "REALM_TERMINATE" },
-	{ SRO_RMI_FID(0x202), "RMM_ACTIVATE" },
-};
-
-static const char *name_of(const char *const *names, size_t n,
-			   unsigned int v)
-{
-	return v < n && names[v] ? names[v] : "?";
-}
-
-const char *sro_event_name(unsigned int type)
-{
-	return name_of(event_names, ARRAY_SIZE(event_names), type);
-}
-
-const char *sro_source_name(unsigned int source)
-{
-	return name_of(source_names, ARRAY_SIZE(source_names), source);
-}
-
-const char *sro_purpose_name(unsigned int purpose)
-{
-	return name_of(purpose_names, ARRAY_SIZE(purpose_names), purpose);
-}
-
-const char *sro_free_reason_name(unsigned int reason)
-{
-	return name_of(free_names, ARRAY_SIZE(free_names), reason);
-}
-
-const char *sro_fail_reason_name(unsigned int reason)
-{
-	return name_of(fail_names, ARRAY_SIZE(fail_names), reason);
-}
-
-const char *sro_cmd_name(uint32_t cmd, char *buf, size_t len)
-{
-	size_t i;
-
-	if (!cmd)
-		return "host";
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (cmds[i].fid == cmd)
-			return cmds[i].name;
-	snprintf(buf, len, "0x%" PRIx32, cmd);
-	return buf;
-}
-
-static int index_of(const char *const *names, size_t n, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (names[i] && !strcmp(names[i], name))
-			return i;
-	return -1;
-}
-
-int sro_event_type_of(const char *name)
-{
-	return index_of(event_names, ARRAY_SIZE(event_names), name);
-}
-
-int sro_source_of(const char *name)
-{
-	return index_of(source_names, ARRAY_SIZE(source_names), name);
-}
-
 int parse_event_list(const char *list, uint32_t *mask, size_t *bad)
 {
 	char name[32];
@@ -222,16 +100,6 @@ static void put(struct out *o, const char *fmt, ...)
 	o->p += (size_t)n < room ? (size_t)n : room ? room - 1 : 0;
 }
 
-/* RMI 2.0's two-bit memory state, as the events carry it. */
-static const char *state_name(unsigned int state)
-{
-	static const char *const names[] = {
-		"delegated", "undelegated", "conditional",
-	};
-
-	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
-}
-
 int format_event_text(char *buf, size_t len, const struct sro_event *e)
 {
 	struct out o = { buf, buf + len, 0 };
@@ -254,7 +122,7 @@ int format_event_text(char *buf, size_t len, const struct sro_event *e)
 	case SRO_EV_DONATE_REQ:
 		put(&o, " req=0x%llx level=L%u count=%u contig=%d state=%s size=%llu",
 		    (unsigned long long)e->addr, 3 - (e->level & 3), e->count,
-		    !!(e->flags & SRO_F_CONTIG), state_name(e->state),
+		    !!(e->flags & SRO_F_CONTIG), sro_state_name(e->state),
 		    (unsigned long long)e->size);
 		break;
 	case SRO_EV_ALLOC:
@@ -275,7 +143,7 @@ int format_event_text(char *buf, size_t len, const struct sro_event *e)
 		put(&o, " pa=0x%llx size=%llu source=%s purpose=%s state=%s",
 		    (unsigned long long)e->addr, (unsigned long long)e->size,
 		    sro_source_name(e->source), sro_purpose_name(e->purpose),
-		    state_name(e->state));
+		    sro_state_name(e->state));
 		if (e->type == SRO_EV_RECLAIM && !(e->flags & SRO_F_UNKNOWN))
 			put(&o, " lifetime_ns=%llu", (unsigned long long)e->ns);
 		break;
@@ -366,7 +234,7 @@ struct json_object *format_event_json(const struct sro_event *e)
 		jadd_u64(o, "count", e->count);
 		json_object_object_add(o, "contig",
 			json_object_new_boolean(e->flags & SRO_F_CONTIG));
-		jadd_str(o, "state", state_name(e->state));
+		jadd_str(o, "state", sro_state_name(e->state));
 		jadd_u64(o, "size", e->size);
 		break;
 	case SRO_EV_ALLOC:
@@ -389,7 +257,7 @@ struct json_object *format_event_json(const struct sro_event *e)
 	case SRO_EV_RECLAIM:
 		jadd_range(o, e);
 		jadd_str(o, "purpose", sro_purpose_name(e->purpose));
-		jadd_str(o, "state", state_name(e->state));
+		jadd_str(o, "state", sro_state_name(e->state));
 		if (e->type == SRO_EV_RECLAIM) {
 			if (e->flags & SRO_F_UNKNOWN)
 				json_object_object_add(o, "lifetime_ns", NULL);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Names and human/JSON renderings of sroscope events, and the parsers of
- * sizes and durations given on the command line. Pure functions: the unit
+ * Human/JSON renderings of sroscope events (their names: vocab.h), and
+ * the parsers of sizes and durations given on the command line. Pure functions: the unit
  * tests (tests/unit/test_format.c) cover them on the host.
  */
 #ifndef SROSCOPE_FORMAT_H
@@ -12,21 +12,9 @@
 #include <linux/types.h>
 
 #include "sroscope.h"
+#include "vocab.h"
 
 struct json_object;
-
-/* Names as the kernel's trace events print them; "?" when out of range. */
-const char *sro_event_name(unsigned int type);	/* "donate", "op_end" */
-const char *sro_source_name(unsigned int source);	/* "exact" */
-const char *sro_purpose_name(unsigned int purpose);	/* "sro", "rec" */
-const char *sro_free_reason_name(unsigned int reason);	/* "reclaim" */
-const char *sro_fail_reason_name(unsigned int reason);	/* "nomem" */
-/* "REC_CREATE"; "host" for 0 (host-delegated); "0x..." when unknown. */
-const char *sro_cmd_name(uint32_t cmd, char *buf, size_t len);
-
-/* Look a name up: the enum value, or -1. */
-int sro_event_type_of(const char *name);
-int sro_source_of(const char *name);
 
 /* "512 B", "4.0 KiB", "1.5 MiB": exact below 1 KiB, else 1 decimal. */
 char *format_bytes(char *buf, size_t len, uint64_t bytes);

@@ -20,7 +20,7 @@ struct kstats {
 	char policy[64];		/* "default": no BPF policy */
 	uint64_t policy_since_ns;	/* CLOCK_BOOTTIME of the last change */
 	uint64_t policy_swaps;
-	uint64_t policy_decisions[SRO_SRC_MAX];	/* first choice per source */
+	uint64_t policy_decisions[SRO_SRC_NR];	/* first choice per source */
 	uint64_t policy_fallbacks;
 	uint64_t policy_invalid;
 	bool has_pool;			/* CONFIG_CONTIG_ALLOC kernels */
@@ -44,7 +44,7 @@ struct kstats {
 	uint64_t busy_retries;
 	uint64_t delegate_calls;
 	uint64_t undelegate_calls;
-	uint64_t src_out_bytes[SRO_SRC_MAX];	/* allocated, not yet freed */
+	uint64_t src_out_bytes[SRO_SRC_NR];	/* allocated, not yet freed */
 };
 
 /*

@@ -10,14 +10,6 @@
 #define NS_PER_SEC	1e9
 
 
-static const char *const loss_labels[SRO_LOSS_MAX] = {
-	[SRO_LOSS_RINGBUF] = "ringbuf_full",
-	[SRO_LOSS_OUTSTANDING_FULL] = "outstanding_map_full",
-	[SRO_LOSS_REALMS_FULL] = "realms_map_full",
-	[SRO_LOSS_OPS_FULL] = "ops_map_full",
-	[SRO_LOSS_UNKNOWN_RECLAIM] = "unknown_reclaim",
-	[SRO_LOSS_STACKS] = "stacks_map_full",
-};
 
 /* Ages of the outstanding-by-age gauges, seconds; +Inf follows. */
 static const unsigned int age_le[] = {
@@ -57,7 +49,7 @@ static void realm_src_family(FILE *f, const struct snapshot *s,
 		v = (const __u64 *)((const char *)r + off);
 		realm_label(id, sizeof(id), s->realms[i].realm);
 		l[0].value = id;
-		for (k = 0; k < SRO_SRC_MAX; k++) {
+		for (k = 0; k < SRO_SRC_NR; k++) {
 			if (!r->donated[k] && !r->alloc_fails[k])
 				continue;
 			l[1].value = sro_source_name(k);
@@ -81,7 +73,7 @@ static void held_family(FILE *f, const struct snapshot *s, const char *name,
 		r = &s->realms[i].s;
 		realm_label(id, sizeof(id), s->realms[i].realm);
 		l[0].value = id;
-		for (k = 0; k < SRO_SRC_MAX; k++) {
+		for (k = 0; k < SRO_SRC_NR; k++) {
 			if (!r->donated[k] && !r->alloc_fails[k])
 				continue;
 			l[1].value = sro_source_name(k);
@@ -250,7 +242,7 @@ static void source_family(FILE *f, const struct snapshot *s, const char *name,
 	int k;
 
 	prom_family(f, name, "counter", help);
-	for (k = 0; k < SRO_SRC_MAX; k++) {
+	for (k = 0; k < SRO_SRC_NR; k++) {
 		l[0].value = sro_source_name(k);
 		prom_u64(f, name, l, 1,
 			 *(const __u64 *)((const char *)&s->sources[k] + off));
@@ -311,7 +303,7 @@ static void hist_metrics(FILE *f, const struct snapshot *s)
 				  &s->hists[hists[i].id], hists[i].b);
 			continue;
 		}
-		for (k = 0; k < SRO_SRC_MAX; k++) {
+		for (k = 0; k < SRO_SRC_NR; k++) {
 			l[0].value = sro_source_name(k);
 			prom_hist(f, hists[i].name, l, 1,
 				  &s->hists[hists[i].id + k], hists[i].b);
@@ -341,7 +333,7 @@ static void kernel_metrics(FILE *f, const struct kstats *k, uint64_t now)
 	prom_family(f, "sroscope_policy_decisions_total", "counter",
 		    "Allocations for which a BPF policy chose the source first, by that source.");
 	l[0].name = "source";
-	for (i = 0; i < SRO_SRC_MAX; i++) {
+	for (i = 0; i < SRO_SRC_NR; i++) {
 		l[0].value = sro_source_name(i);
 		prom_u64(f, "sroscope_policy_decisions_total", l, 1,
 			 k->policy_decisions[i]);
@@ -416,8 +408,8 @@ static void health_metrics(FILE *f, const struct snapshot *s,
 
 	prom_family(f, "sroscope_lost_events_total", "counter",
 		    "Events sroscope could not account, by reason. Anything but unknown_reclaim makes its books incomplete.");
-	for (i = 0; i < SRO_LOSS_MAX; i++) {
-		l[0].value = loss_labels[i];
+	for (i = 0; i < SRO_LOSS_NR; i++) {
+		l[0].value = sro_loss_label(i);
 		prom_u64(f, "sroscope_lost_events_total", l, 1, s->losses[i]);
 	}
 	prom_scalar(f, "sroscope_bpf_recursion_misses_total", "counter",

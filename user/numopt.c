@@ -121,7 +121,7 @@ int numopt_parse(const struct numopt *o, const char *s, uint64_t *v,
 	}
 	format_limit(lo, sizeof(lo), o->kind, o->min);
 	format_limit(hi, sizeof(hi), o->kind, o->max);
-	snprintf(msg, len, "invalid %s '%s': %s, %sfrom %s to %s", o->what,
+	snprintf(msg, len, "invalid %s '%s': %s, %sfrom %s to %s, is expected", o->what,
 		 s ? s : "", forms[o->kind], o->pow2 ? "a power of two " : "",
 		 lo, hi);
 	return err;

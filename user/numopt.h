@@ -34,7 +34,7 @@ extern const struct numopt numopt_realm;	/* -R */
 extern const struct numopt numopt_min_size;	/* -m */
 extern const struct numopt numopt_max_donations;	/* --max-donations */
 extern const struct numopt numopt_ringbuf_size;	/* --ringbuf-size */
-extern const struct numopt numopt_swaps;	/* policy cycle -n */
+extern const struct numopt numopt_swaps;	/* policy cycle --count */
 
 /* A decimal u64, nothing else; 0 or -EINVAL (and *@v untouched). */
 int parse_u64(const char *s, uint64_t *v);
@@ -46,7 +46,7 @@ int parse_u64(const char *s, uint64_t *v);
  * Parse @s as @o and check its range. 0 and *@v, or -EINVAL (malformed)
  * or -ERANGE (out of range) with a message in @msg that says what is
  * accepted, e.g. "invalid interval '1.5': a whole number of seconds, or
- * one with a unit (ns, us, ms, s, m, h), from 1ms to 24h".
+ * one with a unit (ns, us, ms, s, m, h), from 1ms to 24h, is expected".
  */
 int numopt_parse(const struct numopt *o, const char *s, uint64_t *v,
 		 char *msg, size_t len);

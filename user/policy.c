@@ -34,6 +34,7 @@
 
 #include "common.h"
 #include "policy.h"
+#include "vocab.h"
 
 #define BPFFS_DIR	"/sys/fs/bpf"
 #define PIN_DIR_NAME	"sroscope"	/* SROSCOPE_PIN_DIR in BPFFS_DIR */
@@ -732,7 +733,6 @@ static int do_list(void)
 
 static int do_status(void)
 {
-	static const char *const src[] = { "exact", "contig", "pool" };
 	char active[64], key[64], name[BPF_OBJ_NAME_LEN];
 	uint64_t since, v;
 	__u32 map_id;
@@ -749,10 +749,11 @@ static int do_status(void)
 	if (!read_stat_u64(SRO_STATS_PATH, "policy_since_ns", &since) && since)
 		printf("since:      %.1f s ago\n",
 		       (boottime_ns() - since) / 1e9);
-	for (i = 0; i < 3; i++) {
-		snprintf(key, sizeof(key), "policy_decisions %s", src[i]);
+	for (i = 0; i < SRO_SRC_NR; i++) {
+		snprintf(key, sizeof(key), "policy_decisions %s",
+			 sro_source_name(i));
 		if (!read_stat_u64(SRO_STATS_PATH, key, &v))
-			printf("decisions:  %-7s %llu\n", src[i],
+			printf("decisions:  %-7s %llu\n", sro_source_name(i),
 			       (unsigned long long)v);
 	}
 	if (!read_stat_u64(SRO_STATS_PATH, "policy_fallbacks", &v))
@@ -765,35 +766,168 @@ static int do_status(void)
 	return 0;
 }
 
+/*
+ * The command line: "sroscope policy [-v] VERB [VERB's options] [ARG]".
+ * Each verb has its own argp (its options, its --help); -v counts only
+ * where a BPF object is loaded, --count only for cycle (docs/cli.md).
+ */
+struct policy_verb {
+	const char *name;
+	const char *arg;	/* its argument, as help shows it; NULL: none */
+	const char *summary;	/* one line of 'sroscope policy --help' */
+	const char *doc;	/* its own --help */
+	bool loads;		/* opens BPF objects: -v */
+	bool changes;		/* changes the policy: CAP_BPF, CAP_SYS_ADMIN */
+};
+
+static const struct policy_verb verbs[] = {
+	{ "list", NULL, "shipped policies and the one loaded",
+	  "Print the shipped policies and the one loaded.\v"
+	  "EXAMPLES:\n  sroscope policy list\n", false, false },
+	{ "load", "NAME|FILE", "attach a policy (pinned: it stays after exit)",
+	  "Load the policy NAME (or FILE.bpf.o), attach it and pin its link: it\n"
+	  "stays in charge after this command exits, until 'sroscope policy unload'.\v"
+	  "EXAMPLES:\n  sroscope policy load pool\n"
+	  "  sroscope policy load ./my_policy.bpf.o\n", true, true },
+	{ "swap", "NAME|FILE", "replace the loaded policy atomically",
+	  "Load the policy NAME (or FILE.bpf.o) and replace the one in charge\n"
+	  "atomically: no request sees a moment without a policy.\v"
+	  "EXAMPLES:\n  sroscope policy swap contig\n"
+	  "  sroscope policy swap ./my_policy.bpf.o\n", true, true },
+	{ "unload", NULL, "detach it: the built-in default takes over",
+	  "Detach the policy in charge: the kernel's built-in default takes over.\v"
+	  "EXAMPLES:\n  sroscope policy unload\n", false, true },
+	{ "status", NULL, "active policy, since when, decisions per source",
+	  "Print the policy in charge, since when, and its decisions per source.\v"
+	  "EXAMPLES:\n  sroscope policy status\n", false, false },
+	{ "cycle", "A,B,...", "swap between loaded copies of A, B, ... --count\n"
+	  "                    times and report the swap latency (tests, benchmarks)",
+	  "Load each policy of the list once, then swap between them --count\n"
+	  "times on the pinned link and report the latency of one swap (tests,\n"
+	  "benchmarks). A policy must already be loaded with 'load'.\v"
+	  "EXAMPLES:\n  sroscope policy cycle exact,pool --count 1000\n", true, true },
+};
+
+#define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
+
 static const char policy_doc[] =
 "Load, swap and unload the allocation policy of the SRO host path.\n"
-"\n"
-"COMMANDS:\n"
-"  list              shipped policies and the one loaded\n"
-"  load NAME|FILE    attach a policy (pinned: it stays after exit)\n"
-"  swap NAME|FILE    replace the loaded policy atomically\n"
-"  unload            detach it: the built-in default takes over\n"
-"  status            active policy, since when, decisions per source\n"
-"  cycle A,B,...     swap between loaded copies of A, B, ... -n times and\n"
-"                    report the swap latency (tests, benchmarks)\n"
+"\v"
+"'sroscope policy COMMAND --help' describes a command.\n"
 "\n"
 "EXAMPLES:\n"
 "  sroscope policy list\n"
 "  sroscope policy load pool\n"
 "  sroscope policy swap ./my_policy.bpf.o\n"
 "  sroscope policy status\n"
-"  sroscope policy cycle exact,pool -n 1000\n";
+"  sroscope policy cycle exact,pool --count 1000\n";
 
-static unsigned long cycle_count = 100;
+/* "COMMANDS:" and a line per verb, as --help and usage errors print it. */
+static void print_verbs(FILE *f)
+{
+	char head[32];
+	size_t i;
+
+	fprintf(f, "COMMANDS:\n");
+	for (i = 0; i < NVERBS; i++) {
+		snprintf(head, sizeof(head), "%s%s%s", verbs[i].name,
+			 verbs[i].arg ? " " : "", verbs[i].arg ?: "");
+		fprintf(f, "  %-17s %s\n", head, verbs[i].summary);
+	}
+}
+
+/* The verbs after the description in 'sroscope policy --help'. */
+static char *policy_help_filter(int key, const char *text, void *input)
+{
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	if (key != ARGP_KEY_HELP_PRE_DOC || !text)
+		return (char *)text;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return (char *)text;
+	fprintf(f, "%s\n", text);
+	print_verbs(f);
+	if (fclose(f)) {
+		free(buf);
+		return (char *)text;
+	}
+	return buf;
+}
+
+static struct {
+	const struct policy_verb *verb;
+	int argc;		/* the verb and what follows it */
+	char **argv;
+	const char *arg;
+	unsigned long count;
+} penv = {
+	.count = 100,
+};
+
+static const char *const verb_list =
+	"list, load, swap, unload, status or cycle";
 
 static error_t policy_parse(int key, char *arg, struct argp_state *state)
 {
+	size_t i;
+
 	switch (key) {
-	case 'v':
-		verbose = true;
+	case ARGP_KEY_ARG:
+		for (i = 0; i < NVERBS; i++)
+			if (!strcmp(arg, verbs[i].name))
+				penv.verb = &verbs[i];
+		if (!penv.verb)
+			argp_error(state, "unknown command '%s': expected %s",
+				   arg, verb_list);
+		/* The verb parses the rest with its own options. */
+		penv.argc = state->argc - state->next + 1;
+		penv.argv = &state->argv[state->next - 1];
+		state->next = state->argc;
 		return 0;
-	case 'n':
-		cycle_count = numopt_arg(state, &numopt_swaps, arg);
+	case ARGP_KEY_NO_ARGS:
+		fprintf(stderr, "%s: which command? expected one of:\n\n",
+			state->name);
+		print_verbs(stderr);
+		argp_state_help(state, stderr, ARGP_HELP_SEE | ARGP_HELP_EXIT_ERR);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+enum { OPT_COUNT = 0x100 };
+
+static const struct argp_option cycle_options[] = {
+	/* No -n: that is replay's --dry-run (docs/cli.md). */
+	{ "count", OPT_COUNT, "N", 0, "How many swaps (default 100)" },
+	{},
+};
+
+static error_t verb_parse(int key, char *arg, struct argp_state *state)
+{
+	const struct policy_verb *v = penv.verb;
+
+	switch (key) {
+	case OPT_COUNT:
+		penv.count = numopt_arg(state, &numopt_swaps, arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		if (!v->arg)
+			argp_error(state, "unexpected argument '%s': expected none",
+				   arg);
+		if (penv.arg)
+			argp_error(state, "unexpected argument '%s': expected one %s",
+				   arg, v->arg);
+		penv.arg = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (v->arg && !penv.arg)
+			argp_error(state, "%s", strchr(v->arg, ',') ?
+				   "which policies? expected policy names, comma-separated" :
+				   "which policy? expected a policy NAME or a FILE.bpf.o");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -802,55 +936,47 @@ static error_t policy_parse(int key, char *arg, struct argp_state *state)
 
 int cmd_policy(int argc, char **argv)
 {
-	static const struct argp_option opts[] = {
-		{ "verbose", 'v', NULL, 0, "Show libbpf and verifier debug output", 0 },
-		{ "count", 'n', "N", 0, "cycle: how many swaps (default 100)", 0 },
-		{},
+	const struct argp_child children[] = {
+		{ &verbose_argp }, { &help_argp }, {},
+	};
+	const struct argp_child verb_children[][3] = {
+		{ { &help_argp }, {} },
+		{ { &verbose_argp }, { &help_argp }, {} },
 	};
 	const struct argp argp = {
-		.options = opts,
-		.parser = policy_parse,
-		.args_doc = "COMMAND [NAME|FILE]",
-		.doc = policy_doc,
+		.parser = policy_parse, .args_doc = "COMMAND [OPTION...] [ARG]",
+		.doc = policy_doc, .children = children,
+		.help_filter = policy_help_filter,
 	};
-	const char *cmd, *arg;
-	int idx, err;
+	struct argp verb_argp = { .parser = verb_parse };
+	const struct policy_verb *v;
+	char name[48];
 
-	err = argp_parse(&argp, argc, argv, 0, &idx, NULL);
-	if (err)
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return 2;
-	if (idx >= argc) {
-		argp_help(&argp, stderr, ARGP_HELP_STD_USAGE, "sroscope policy");
+	v = penv.verb;
+	/* Messages then say "sroscope policy load: ...". */
+	snprintf(name, sizeof(name), "%s %s", argv[0], v->name);
+	penv.argv[0] = name;
+	verb_argp.options = strcmp(v->name, "cycle") ? NULL : cycle_options;
+	verb_argp.children = verb_children[v->loads];
+	verb_argp.args_doc = v->arg;
+	verb_argp.doc = v->doc;
+	if (argp_parse(&verb_argp, penv.argc, penv.argv, 0, NULL, NULL))
 		return 2;
-	}
-	cmd = argv[idx];
-	arg = idx + 1 < argc ? argv[idx + 1] : NULL;
 	setup_libbpf_logging();
 
-	if (!strcmp(cmd, "list"))
-		return do_list() ? 1 : 0;
-	if (!strcmp(cmd, "status"))
-		return do_status() ? 1 : 0;
-	if (check_caps(NEED_BPF | NEED_ADMIN, "policy"))
+	if (v->changes && check_caps(NEED_BPF | NEED_ADMIN, "policy"))
 		return 1;
-	if (!strcmp(cmd, "unload"))
+	if (!strcmp(v->name, "list"))
+		return do_list() ? 1 : 0;
+	if (!strcmp(v->name, "status"))
+		return do_status() ? 1 : 0;
+	if (!strcmp(v->name, "unload"))
 		return do_unload() ? 1 : 0;
-	if (!strcmp(cmd, "cycle")) {
-		if (!arg) {
-			fprintf(stderr, "sroscope policy cycle: which policies? (NAME,NAME,...)\n");
-			return 2;
-		}
-		return do_cycle(arg, cycle_count) ? 1 : 0;
-	}
-	if (!strcmp(cmd, "load") || !strcmp(cmd, "swap")) {
-		if (!arg) {
-			fprintf(stderr, "sroscope policy %s: which policy? (NAME or FILE.bpf.o)\n",
-				cmd);
-			return 2;
-		}
-		return (cmd[0] == 'l' ? do_load(arg) : do_swap(arg)) ? 1 : 0;
-	}
-	fprintf(stderr, "sroscope policy: unknown command '%s' (list, load, swap, unload, status, cycle)\n",
-		cmd);
-	return 2;
+	if (!strcmp(v->name, "cycle"))
+		return do_cycle(penv.arg, penv.count) ? 1 : 0;
+	if (!strcmp(v->name, "load"))
+		return do_load(penv.arg) ? 1 : 0;
+	return do_swap(penv.arg) ? 1 : 0;
 }

@@ -100,8 +100,8 @@ static void op_done(struct replay_stats *st, struct replay_op *o, bool ok)
 		add_shape_sample(st, o);
 	} else {
 		st->failed += o->requests;
-		st->fail_reasons[o->last_fail >= 0 && o->last_fail < SRO_FAIL_MAX ?
-				 o->last_fail : SRO_FAIL_MAX] += o->requests;
+		st->fail_reasons[o->last_fail >= 0 && o->last_fail < SRO_FAIL_NR ?
+				 o->last_fail : SRO_FAIL_NR] += o->requests;
 	}
 }
 
@@ -131,7 +131,7 @@ void replay_account(struct replay_stats *st, const struct sro_event *e)
 		}
 		break;
 	case SRO_EV_ALLOC:
-		if (e->source < SRO_SRC_MAX)
+		if (e->source < SRO_SRC_NR)
 			st->allocs[e->source]++;
 		if (e->flags & SRO_F_FALLBACK)
 			st->fallbacks++;
@@ -139,7 +139,7 @@ void replay_account(struct replay_stats *st, const struct sro_event *e)
 			o->alloc_ns += e->ns;
 		break;
 	case SRO_EV_ALLOC_FAIL:
-		if (e->source < SRO_SRC_MAX)
+		if (e->source < SRO_SRC_NR)
 			st->alloc_fails[e->source]++;
 		if (o) {
 			o->alloc_ns += e->ns;
@@ -248,9 +248,9 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 	json_object_object_add(out, "served", U64(st->served));
 	json_object_object_add(out, "failed", U64(st->failed));
 	o = json_object_new_object();
-	for (r = 0; r <= SRO_FAIL_MAX; r++)
+	for (r = 0; r <= SRO_FAIL_NR; r++)
 		if (st->fail_reasons[r])
-			json_object_object_add(o, r < SRO_FAIL_MAX ?
+			json_object_object_add(o, r < SRO_FAIL_NR ?
 					       sro_fail_reason_name(r) : "op_failed",
 					       U64(st->fail_reasons[r]));
 	json_object_object_add(out, "failed_by_reason", o);
@@ -263,7 +263,7 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 	json_object_object_add(out, "given_up_bytes", U64(st->given_up_bytes));
 	o = json_object_new_object();
 	a = json_object_new_object();
-	for (r = 0; r < SRO_SRC_MAX; r++) {
+	for (r = 0; r < SRO_SRC_NR; r++) {
 		json_object_object_add(o, sro_source_name(r), U64(st->allocs[r]));
 		json_object_object_add(a, sro_source_name(r), U64(st->alloc_fails[r]));
 	}

@@ -37,11 +37,11 @@ struct replay_op;
 
 struct replay_stats {
 	uint64_t requests, served, failed;
-	uint64_t fail_reasons[SRO_FAIL_MAX + 1];	/* last: op failed */
+	uint64_t fail_reasons[SRO_FAIL_NR + 1];	/* last: op failed */
 	uint64_t requested_bytes, donated_bytes, reclaimed_bytes;
 	uint64_t given_up_bytes;
-	uint64_t alloc_fails[SRO_SRC_MAX];
-	uint64_t allocs[SRO_SRC_MAX];
+	uint64_t alloc_fails[SRO_SRC_NR];
+	uint64_t allocs[SRO_SRC_NR];
 	uint64_t fallbacks;
 	uint64_t commands_failed;
 	uint64_t emu_held_bytes;	/* ground truth after the run */

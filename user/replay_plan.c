@@ -9,17 +9,6 @@
 
 #include "replay_plan.h"
 
-#define CMD(n)	SRO_RMI_FID(n)
-#define C_REALM_DESTROY		CMD(0x159)
-#define C_REC_CREATE		CMD(0x15a)
-#define C_REC_DESTROY		CMD(0x15b)
-#define C_DATA_MAP		CMD(0x1f5)
-#define C_PDEV_DESTROY		CMD(0x177)
-#define C_SMMU_ACTIVATE		CMD(0x1d7)
-#define C_SMMU_DEACTIVATE	CMD(0x1d8)
-#define C_ST_L2_CREATE		CMD(0x1db)
-#define C_ST_L2_DESTROY		CMD(0x1dc)
-
 static const char *const kind_names[PLAN_KIND_MAX] = {
 	[PLAN_REALM_CREATE] = "realm_create",
 	[PLAN_REALM_DESTROY] = "realm_destroy",
@@ -489,31 +478,31 @@ static int end_op(struct builder *b, struct open_op *o)
 	uint64_t arg = 0;
 
 	switch (o->cmd) {
-	case C_REC_CREATE:
+	case SRO_RMI_CMD(REC_CREATE):
 		kind = PLAN_REC_CREATE;
 		break;
-	case C_REC_DESTROY:
+	case SRO_RMI_CMD(REC_DESTROY):
 		kind = PLAN_REC_DESTROY;
 		break;
-	case C_REALM_DESTROY:
+	case SRO_RMI_CMD(REALM_DESTROY):
 		kind = PLAN_REALM_DESTROY;
 		break;
-	case C_DATA_MAP:
+	case SRO_RMI_CMD(RTT_DATA_MAP):
 		kind = PLAN_DATA_MAP;
 		break;
-	case C_PDEV_DESTROY:
+	case SRO_RMI_CMD(PDEV_DESTROY):
 		kind = PLAN_PDEV_DESTROY;
 		break;
-	case C_SMMU_DEACTIVATE:
+	case SRO_RMI_CMD(PSMMU_DEACTIVATE):
 		kind = PLAN_SMMU_DEACTIVATE;
 		break;
-	case C_ST_L2_CREATE:
+	case SRO_RMI_CMD(PSMMU_ST_L2_CREATE):
 		kind = PLAN_ST_L2_CREATE;
 		break;
-	case C_ST_L2_DESTROY:
+	case SRO_RMI_CMD(PSMMU_ST_L2_DESTROY):
 		kind = PLAN_ST_L2_DESTROY;
 		break;
-	case C_SMMU_ACTIVATE:
+	case SRO_RMI_CMD(PSMMU_ACTIVATE):
 		/* The emulator's argument: SID bits; the table is 2^bits / 8. */
 		kind = PLAN_SMMU_ACTIVATE;
 		for (arg = 3; arg < 64 && (1ULL << (arg - 3)) < o->first_req; arg++)

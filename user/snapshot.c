@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "snapshot.h"
+#include "vocab.h"
 
 /* Sum a per-CPU array of @nelem values of @vsize bytes (u64 fields). */
 static int read_percpu(int fd, uint32_t nelem, size_t vsize, int ncpus,
@@ -220,13 +221,13 @@ int snapshot_read(struct bpf_object *obj, int ncpus, struct snapshot *s,
 		qsort(s->donations, s->ndonations, sizeof(*s->donations),
 		      cmp_donation);
 	}
-	err = read_percpu(sources, SRO_SRC_MAX, sizeof(struct sro_src_stats),
+	err = read_percpu(sources, SRO_SRC_NR, sizeof(struct sro_src_stats),
 			  ncpus, s->sources);
 	if (!err)
-		err = read_percpu(hists, SRO_HIST_MAX, sizeof(struct sro_hist),
+		err = read_percpu(hists, SRO_HIST_NR, sizeof(struct sro_hist),
 				  ncpus, s->hists);
 	if (!err)
-		err = read_percpu(losses, SRO_LOSS_MAX, sizeof(uint64_t), ncpus,
+		err = read_percpu(losses, SRO_LOSS_NR, sizeof(uint64_t), ncpus,
 				  s->losses);
 	s->recursion_misses = recursion_misses(obj);
 	return err;
@@ -261,7 +262,7 @@ uint64_t src_sum(const __u64 *v)
 	uint64_t n = 0;
 	int i;
 
-	for (i = 0; i < SRO_SRC_MAX; i++)
+	for (i = 0; i < SRO_SRC_NR; i++)
 		n += v[i];
 	return n;
 }
@@ -277,25 +278,17 @@ uint64_t snapshot_book_losses(const struct snapshot *s)
 	       s->losses[SRO_LOSS_REALMS_FULL] + s->recursion_misses;
 }
 
-static const char *const loss_names[SRO_LOSS_MAX] = {
-	[SRO_LOSS_RINGBUF] = "events dropped (ring buffer full)",
-	[SRO_LOSS_OUTSTANDING_FULL] = "donations not tracked (map full)",
-	[SRO_LOSS_REALMS_FULL] = "realm updates lost (map full)",
-	[SRO_LOSS_OPS_FULL] = "operations not tracked (map full)",
-	[SRO_LOSS_UNKNOWN_RECLAIM] = "reclaims of untracked donations (made before tracing, or map full)",
-	[SRO_LOSS_STACKS] = "stacks not kept (stack map full)",
-};
 
 void snapshot_print_losses(FILE *f, const struct snapshot *s)
 {
 	bool any = false;
 	int i;
 
-	for (i = 0; i < SRO_LOSS_MAX; i++) {
+	for (i = 0; i < SRO_LOSS_NR; i++) {
 		if (!s->losses[i])
 			continue;
 		fprintf(f, "%s%llu %s", any ? ", " : "LOST: ",
-			(unsigned long long)s->losses[i], loss_names[i]);
+			(unsigned long long)s->losses[i], sro_loss_prose(i));
 		any = true;
 	}
 	if (s->recursion_misses) {

@@ -33,9 +33,9 @@ struct snapshot {
 	size_t nrealms;
 	struct donation_row *donations;		/* SNAP_DONATIONS only */
 	size_t ndonations;
-	struct sro_src_stats sources[SRO_SRC_MAX];
-	struct sro_hist hists[SRO_HIST_MAX];
-	uint64_t losses[SRO_LOSS_MAX];
+	struct sro_src_stats sources[SRO_SRC_NR];
+	struct sro_hist hists[SRO_HIST_NR];
+	uint64_t losses[SRO_LOSS_NR];
 	uint64_t recursion_misses;		/* all programs */
 	uint32_t max_realms;			/* the maps' sizes */
 	uint32_t max_donations;

@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 		argv[1] = name;
 		return subcommands[i].run(argc - 1, argv + 1);
 	}
-	fprintf(stderr, "sroscope: unknown command '%s'\n\n", argv[1]);
+	fprintf(stderr, "sroscope: unknown command '%s': expected one of the "
+		"commands below\n\n", argv[1]);
 	usage(stderr);
 	return 2;
 }

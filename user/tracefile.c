@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "tracefile.h"
+#include "vocab.h"
 
 #define HDR_SIZE	160
 #define HDR_SIZE_MAX	4096	/* a later writer may append fields */
@@ -58,8 +59,8 @@ static const struct field_desc fields[F_NR] = {
 	[F_AUX2]	= FIELD(aux2, false, UINT64_MAX),
 	[F_STATUS]	= FIELD(status, true, UINT32_MAX),
 	[F_COUNT]	= FIELD(count, false, UINT32_MAX),
-	[F_SOURCE]	= FIELD(source, false, SRO_SRC_MAX - 1),
-	[F_PURPOSE]	= FIELD(purpose, false, SRO_PURPOSE_MAX - 1),
+	[F_SOURCE]	= FIELD(source, false, SRO_SRC_NR - 1),
+	[F_PURPOSE]	= FIELD(purpose, false, SRO_PURPOSE_NR - 1),
 	[F_STATE]	= FIELD(state, false, 1),
 	[F_LEVEL]	= FIELD(level, false, 3),
 	[F_FLAGS]	= FIELD(flags, false, SRO_F_ALL),
@@ -70,7 +71,6 @@ static const struct field_desc fields[F_NR] = {
  * fields and nothing else, the reader expects exactly them.
  */
 struct type_desc {
-	const char *name;
 	uint16_t fields;	/* 1 << enum tf_field */
 	uint8_t flags;		/* SRO_F_* it may carry */
 	uint8_t reason_max;	/* status is a reason below this (0: not) */
@@ -81,36 +81,36 @@ struct type_desc {
 #define OPF	(B(F_OP) | B(F_REALM) | B(F_CMD))
 #define RANGE	(OPF | B(F_ADDR) | B(F_SIZE) | B(F_SOURCE))
 
-static const struct type_desc types[SRO_EV_MAX] = {
-	[SRO_EV_OP_START] = { "op_start", OPF },
-	[SRO_EV_OP_END] = { "op_end",
+static const struct type_desc types[SRO_EV_NR] = {
+	[SRO_EV_OP_START] = { OPF },
+	[SRO_EV_OP_END] = {
 		OPF | B(F_STATUS) | B(F_COUNT) | B(F_NS) | B(F_FLAGS),
 		SRO_F_CANCELLED },
-	[SRO_EV_DONATE_REQ] = { "donate_req",
+	[SRO_EV_DONATE_REQ] = {
 		OPF | B(F_ADDR) | B(F_SIZE) | B(F_COUNT) | B(F_STATE) |
 		B(F_LEVEL) | B(F_FLAGS), SRO_F_CONTIG },
-	[SRO_EV_ALLOC] = { "alloc",
+	[SRO_EV_ALLOC] = {
 		RANGE | B(F_PURPOSE) | B(F_COUNT) | B(F_NS) | B(F_FLAGS),
 		SRO_F_FALLBACK, .granules = true },
-	[SRO_EV_ALLOC_FAIL] = { "alloc_fail",
+	[SRO_EV_ALLOC_FAIL] = {
 		OPF | B(F_SIZE) | B(F_SOURCE) | B(F_PURPOSE) | B(F_COUNT) |
-		B(F_NS) | B(F_STATUS), .reason_max = SRO_FAIL_MAX },
-	[SRO_EV_DONATE] = { "donate",
+		B(F_NS) | B(F_STATUS), .reason_max = SRO_FAIL_NR },
+	[SRO_EV_DONATE] = {
 		RANGE | B(F_PURPOSE) | B(F_STATE), .granules = true },
-	[SRO_EV_DONATE_RESULT] = { "donate_result",
+	[SRO_EV_DONATE_RESULT] = {
 		OPF | B(F_SIZE) | B(F_COUNT) | B(F_AUX) | B(F_AUX2) },
-	[SRO_EV_RECLAIM] = { "reclaim",
+	[SRO_EV_RECLAIM] = {
 		RANGE | B(F_PURPOSE) | B(F_STATE) | B(F_NS) | B(F_FLAGS),
 		SRO_F_UNKNOWN, .granules = true },
-	[SRO_EV_FREE] = { "free", RANGE | B(F_STATUS),
-		.reason_max = SRO_FREE_MAX, .granules = true },
-	[SRO_EV_LEAK] = { "leak", RANGE | B(F_STATUS), .granules = true },
-	[SRO_EV_DELEGATE] = { "delegate",
+	[SRO_EV_FREE] = { RANGE | B(F_STATUS),
+		.reason_max = SRO_FREE_NR, .granules = true },
+	[SRO_EV_LEAK] = { RANGE | B(F_STATUS), .granules = true },
+	[SRO_EV_DELEGATE] = {
 		B(F_ADDR) | B(F_SIZE) | B(F_COUNT) | B(F_STATUS) | B(F_FLAGS),
 		SRO_F_UNDELEGATE },
-	[SRO_EV_FAIL] = { "fail", OPF | B(F_STATUS) | B(F_ADDR),
-		.reason_max = SRO_FAIL_MAX },
-	[SRO_EV_QUARANTINE] = { "quarantine",
+	[SRO_EV_FAIL] = { OPF | B(F_STATUS) | B(F_ADDR),
+		.reason_max = SRO_FAIL_NR },
+	[SRO_EV_QUARANTINE] = {
 		RANGE | B(F_STATUS) | B(F_COUNT), .granules = true },
 };
 
@@ -218,15 +218,15 @@ static bool event_invalid(const struct sro_event *e, char *why, size_t len)
 	unsigned int shift;
 	int f;
 
-	if (!e->type || e->type >= SRO_EV_MAX) {
+	if (!e->type || e->type >= SRO_EV_NR) {
 		snprintf(why, len, "event type %u out of range 1..%u",
-			 e->type, SRO_EV_MAX - 1);
+			 e->type, SRO_EV_NR - 1);
 		return true;
 	}
 	t = &types[e->type];
 	if (e->cpu >= TRACE_CPU_MAX) {
 		snprintf(why, len, "%s: cpu %u out of range (max %u)",
-			 t->name, e->cpu, TRACE_CPU_MAX - 1);
+			 sro_event_name(e->type), e->cpu, TRACE_CPU_MAX - 1);
 		return true;
 	}
 	for (f = 0; f < F_NR; f++) {
@@ -234,31 +234,31 @@ static bool event_invalid(const struct sro_event *e, char *why, size_t len)
 		    field_get(e, f) <= fields[f].max)
 			continue;
 		snprintf(why, len, "%s: %s %llu out of range (max %llu)",
-			 t->name, fields[f].name,
+			 sro_event_name(e->type), fields[f].name,
 			 (unsigned long long)field_get(e, f),
 			 (unsigned long long)fields[f].max);
 		return true;
 	}
 	if (has(t, F_FLAGS) && (e->flags & ~t->flags)) {
 		snprintf(why, len, "%s: flags 0x%x not allowed (allowed 0x%x)",
-			 t->name, e->flags, t->flags);
+			 sro_event_name(e->type), e->flags, t->flags);
 		return true;
 	}
 	if (t->reason_max && (uint32_t)e->status >= t->reason_max) {
 		snprintf(why, len, "%s: reason %d out of range 0..%u",
-			 t->name, e->status, t->reason_max - 1);
+			 sro_event_name(e->type), e->status, t->reason_max - 1);
 		return true;
 	}
 	if (t->granules && (!e->size || e->size % SRO_GRANULE_SIZE)) {
 		snprintf(why, len, "%s: size %llu is not a nonzero multiple of %llu",
-			 t->name, (unsigned long long)e->size, SRO_GRANULE_SIZE);
+			 sro_event_name(e->type), (unsigned long long)e->size, SRO_GRANULE_SIZE);
 		return true;
 	}
 	shift = 12 + 9 * e->level;
 	if (e->type == SRO_EV_DONATE_REQ &&
 	    ((e->size & ((1ULL << shift) - 1)) || e->size >> shift != e->count)) {
 		snprintf(why, len, "%s: size %llu is not count %u << %u",
-			 t->name, (unsigned long long)e->size, e->count, shift);
+			 sro_event_name(e->type), (unsigned long long)e->size, e->count, shift);
 		return true;
 	}
 	return false;
@@ -450,16 +450,16 @@ int trace_writer_flush(struct trace_writer *w)
 
 int trace_writer_close(struct trace_writer *w, const struct trace_totals *t)
 {
-	unsigned char blk[BLK_HDR_SIZE + TRAILER_FIXED + 8 * SRO_LOSS_MAX];
+	unsigned char blk[BLK_HDR_SIZE + TRAILER_FIXED + 8 * SRO_LOSS_NR];
 	unsigned char *p = blk + BLK_HDR_SIZE;
 	int i, err;
 
 	trace_writer_flush(w);
 	put_le64(p, w->events);
 	put_le64(p + 8, t ? t->recursion_misses : 0);
-	put_le32(p + 16, SRO_LOSS_MAX);
+	put_le32(p + 16, SRO_LOSS_NR);
 	put_le32(p + 20, 0);
-	for (i = 0; i < SRO_LOSS_MAX; i++)
+	for (i = 0; i < SRO_LOSS_NR; i++)
 		put_le64(p + TRAILER_FIXED + 8 * i, t ? t->losses[i] : 0);
 	write_block(w, TAG_END, blk, sizeof(blk) - BLK_HDR_SIZE, 0);
 	err = w->err;
@@ -650,7 +650,7 @@ static int read_trailer(struct trace_reader *r, uint64_t off, uint32_t len,
 		return fail(r, off + 8, "trailer record count %u is not 0", count);
 	nloss = len >= TRAILER_FIXED ? get_le32(p + 16) : 0;
 	/* More kinds of loss need a new version: an old reader would hide them. */
-	if (len < TRAILER_FIXED || nloss > SRO_LOSS_MAX ||
+	if (len < TRAILER_FIXED || nloss > SRO_LOSS_NR ||
 	    len != TRAILER_FIXED + 8 * nloss || get_le32(p + 20))
 		return fail(r, off, "malformed trailer (%u bytes)", len);
 	r->totals.events = get_le64(p);
@@ -759,9 +759,9 @@ static int read_record(struct trace_reader *r, struct sro_event *e)
 	int f;
 
 	ev.type = r->buf[r->pos++];
-	if (!ev.type || ev.type >= SRO_EV_MAX)
+	if (!ev.type || ev.type >= SRO_EV_NR)
 		return fail(r, off, "event type %u out of range 1..%u",
-			    ev.type, SRO_EV_MAX - 1);
+			    ev.type, SRO_EV_NR - 1);
 	t = &types[ev.type];
 	if (get_varint(r, "ts", UINT64_MAX, &v))
 		return -1;

@@ -29,7 +29,7 @@ struct trace_info {
 
 struct trace_totals {
 	uint64_t events;
-	uint64_t losses[SRO_LOSS_MAX];	/* enum sro_loss */
+	uint64_t losses[SRO_LOSS_NR];	/* enum sro_loss */
 	uint64_t recursion_misses;
 };
 

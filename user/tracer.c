@@ -28,8 +28,6 @@ static const struct argp_option options[] = {
 	{ "min-size", 'm', "SIZE", 0, "Ignore ranges smaller than SIZE (4K, 2M)" },
 	{ "max-donations", OPT_MAX_DONATIONS, "N", 0,
 	  "Track up to N outstanding donations (default 65536)" },
-	{ "ringbuf-size", OPT_RINGBUF, "SIZE", 0,
-	  "Event ring buffer size, a power of two (default 4M)" },
 	{},
 };
 
@@ -46,10 +44,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		tracer_opts.max_donations =
 			numopt_arg(state, &numopt_max_donations, arg);
 		break;
-	case OPT_RINGBUF:
-		tracer_opts.ringbuf_size =
-			numopt_arg(state, &numopt_ringbuf_size, arg);
-		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
@@ -65,14 +59,33 @@ struct stream_opts stream_opts = {
 	.mask = ~1U,	/* every event type (0 is none) */
 };
 
+/* The ring buffer is the event stream's: only trace and record have one. */
 static const struct argp_option stream_options[] = {
 	{ "events", 'e', "LIST", 0, "Only these events (comma-separated; see trace --help)" },
 	{ "duration", 'd', "DURATION", 0, "Stop after DURATION (10s, 500ms, 1h)" },
+	{ "ringbuf-size", OPT_RINGBUF, "SIZE", 0,
+	  "Event ring buffer size, a power of two (default 4M)" },
 	{},
 };
 
+/* "expected event names, comma-separated: op_start, ..." for a bad -e. */
+static void event_list_error(struct argp_state *state, const char *what)
+{
+	char names[512];
+	size_t n = 0;
+	int t;
+
+	names[0] = '\0';
+	/* Type 0 is none; the names end with "?" (or the mask's 32 bits). */
+	for (t = 1; t < 32 && strcmp(sro_event_name(t), "?") && n < sizeof(names); t++)
+		n += snprintf(names + n, sizeof(names) - n, "%s%s", t > 1 ? ", " : "",
+			      sro_event_name(t));
+	argp_error(state, "%s: expected event names, comma-separated: %s", what, names);
+}
+
 static error_t parse_stream(int key, char *arg, struct argp_state *state)
 {
+	char what[128];
 	size_t bad;
 
 	switch (key) {
@@ -80,14 +93,19 @@ static error_t parse_stream(int key, char *arg, struct argp_state *state)
 		if (!parse_event_list(arg, &stream_opts.mask, &bad))
 			break;
 		if (arg[bad])
-			argp_error(state, "unknown event '%.*s'",
-				   (int)strcspn(arg + bad, ","), arg + bad);
+			snprintf(what, sizeof(what), "unknown event '%.*s'",
+				 (int)strcspn(arg + bad, ","), arg + bad);
 		else
-			argp_error(state, "invalid event list '%s': no event", arg);
+			snprintf(what, sizeof(what), "invalid event list '%.64s': no event", arg);
+		event_list_error(state, what);
 		break;
 	case 'd':
 		stream_opts.duration_ns =
 			numopt_arg(state, &numopt_duration, arg);
+		break;
+	case OPT_RINGBUF:
+		tracer_opts.ringbuf_size =
+			numopt_arg(state, &numopt_ringbuf_size, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -303,7 +321,8 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 int run_report_command(const struct report_command *c, int argc, char **argv)
 {
 	const struct argp_child children[] = {
-		{ &tracer_argp }, { &common_argp }, {},
+		{ &tracer_argp }, { &timestamp_argp }, { &verbose_argp },
+		{ &help_argp }, {},
 	};
 	const struct argp argp = {
 		.options = c->options, .parser = c->parser, .doc = c->doc,

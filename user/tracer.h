@@ -18,7 +18,10 @@
 #include "common.h"
 #include "snapshot.h"
 
-/* Options common to trace, top, hist, leaks and record (argp child). */
+/*
+ * What the tracer counts (-R, -m, --max-donations): options of every
+ * command that runs it from the command line (argp child).
+ */
 struct tracer_opts {
 	uint32_t realm;		/* 0: all */
 	uint64_t min_size;
@@ -31,7 +34,10 @@ struct tracer_opts {
 extern struct tracer_opts tracer_opts;
 extern const struct argp tracer_argp;
 
-/* Options of the streaming commands, trace and record (argp child). */
+/*
+ * The event stream (-e, -d, --ringbuf-size): options of the streaming
+ * commands, trace and record (argp child).
+ */
 struct stream_opts {
 	uint32_t mask;		/* event types wanted (1 << type) */
 	uint64_t duration_ns;	/* 0: until Ctrl-C */
@@ -78,7 +84,7 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 
 /*
  * A whole reporting command (hist, leaks, top): parse the command line
- * with @options/@parser plus the tracer's and common options, start the
+ * with @options/@parser plus the tracer's, -T, -v and -h, start the
  * tracer and run the report loop, the tracer as the reports' ctx.
  * Returns the exit status.
  */

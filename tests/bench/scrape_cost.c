@@ -62,10 +62,10 @@ static int fill(struct cost_bpf *skel, int ncpus, unsigned int nd,
 	}
 	for (i = 1; i <= nr; i++) {
 		for (c = 0; c < ncpus; c++) {
-			rs[c].donated[c % SRO_SRC_MAX] = 4096ULL * (nd / nr + 3);
-			rs[c].reclaimed[c % SRO_SRC_MAX] = 4096ULL * 3;
-			rs[c].donations[c % SRO_SRC_MAX] = nd / nr + 3;
-			rs[c].reclaims[c % SRO_SRC_MAX] = 3;
+			rs[c].donated[c % SRO_SRC_NR] = 4096ULL * (nd / nr + 3);
+			rs[c].reclaimed[c % SRO_SRC_NR] = 4096ULL * 3;
+			rs[c].donations[c % SRO_SRC_NR] = nd / nr + 3;
+			rs[c].reclaims[c % SRO_SRC_NR] = 3;
 			rs[c].destroyed_ts = i % 10 ? 0 : now;
 		}
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.realms), &i, rs, BPF_ANY))

@@ -48,7 +48,7 @@ static void check_duration(const char *arg)
 
 static void check_events(const char *arg)
 {
-	char buf[SRO_EV_MAX * 16] = "";
+	char buf[SRO_EV_NR * 16] = "";
 	uint32_t mask, again;
 	unsigned int t;
 	size_t bad;
@@ -58,9 +58,9 @@ static void check_events(const char *arg)
 			abort();
 		return;
 	}
-	if (!mask || (mask & 1) || mask >> SRO_EV_MAX)
+	if (!mask || (mask & 1) || mask >> SRO_EV_NR)
 		abort();
-	for (t = 1; t < SRO_EV_MAX; t++) {
+	for (t = 1; t < SRO_EV_NR; t++) {
 		if (!(mask & 1U << t))
 			continue;
 		if (*buf)

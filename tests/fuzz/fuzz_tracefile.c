@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Events are at most one per 2 bytes of input. */
 		if (++n > size)
 			abort();
-		if (e.type == 0 || e.type >= SRO_EV_MAX)
+		if (e.type == 0 || e.type >= SRO_EV_NR)
 			abort();
 	}
 	if (ret == -1 && !trace_reader_error(r))

@@ -70,8 +70,8 @@ expect() {
 # What the binary says, as the pages' test reads it.
 commands=$("$SROSCOPE" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1; next } on { exit }')
 [ -n "$commands" ] || fail "no commands in 'sroscope --help'"
-long_opts() {
-	"$SROSCOPE" "$1" --help | sed -n -E 's/^  (-[^ ], |    )(--[a-z][a-z0-9-]*)(=[^ ]+)?.*/\2\3/p' |
+long_opts() {	# CMD [VERB]
+	"$SROSCOPE" "$@" --help | sed -n -E 's/^  (-[^ ], |    )(--[a-z][a-z0-9-]*)(=[^ ]+)?.*/\2\3/p' |
 		sed -E 's/=.*/=/'
 }
 policy_cmds=$("$SROSCOPE" policy --help | awk '/^COMMANDS:/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print $1 }')
@@ -86,15 +86,19 @@ for c in $commands; do
 done
 expect "$policy_cmds" sroscope policy ""
 expect "$policy_cmds" sroscope policy -v ""
+for v in $policy_cmds; do
+	expect "$(long_opts policy "$v")" sroscope policy "$v" --
+done
 expect "$policies my.bpf.o" sroscope policy load ""
 expect "$(echo "$policies" | grep '^p')" sroscope policy swap p
-expect "$(echo "$policies" | grep -v '^exact$' | sed 's/^/exact,/')" sroscope policy -n 10 cycle exact,
+expect "$(echo "$policies" | grep -v '^exact$' | sed 's/^/exact,/')" sroscope policy cycle --count 10 exact,
 expect "$(echo "$policies" | grep '^p' | sed 's/^/--policy=/')" sroscope replay --policy=p
 
 # Files where an option or argument takes one.
-expect "a.srotrace b.srotrace sub" sroscope trace -r ""
-expect "a.srotrace b.srotrace sub" sroscope trace --read = ""
-expect "--read=a.srotrace" sroscope trace --read=a
+expect "a.srotrace b.srotrace sub" sroscope trace ""
+expect "a.srotrace b.srotrace sub" sroscope trace -R 7 ""
+expect "r1.json sub" sroscope replay --output = ""
+expect "--html=page.html" sroscope report --html=p
 expect "a.srotrace b.srotrace sub" sroscope record -d 10s ""
 expect "" sroscope record f.srotrace ""
 expect "a.srotrace b.srotrace sub" sroscope replay -p exact ""

@@ -439,13 +439,13 @@ scope_end text
 scope_end json
 scope_end rec
 trace_stop
-sroscope trace -r /tmp/deb.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
-	fail "trace -r: $(cat /tmp/back.err)"
+sroscope trace /tmp/deb.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
+	fail "trace FILE: $(cat /tmp/back.err)"
 n=$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)
 [ "$n" -gt 20 ] || fail "only $n events in tracefs"
 expect_eq "trace -T lines (sroscope vs tracefs)" "$(grep -c '^[0-9:]* *[0-9.]* ' /tmp/text.out)" "$n"
 expect_eq "trace --json lines (sroscope vs tracefs)" "$(grep -c '^{' /tmp/json.out)" "$n"
-expect_eq "record, trace -r lines (sroscope vs tracefs)" "$(grep -c '^{' /tmp/back.out)" "$n"
+expect_eq "record, trace FILE lines (sroscope vs tracefs)" "$(grep -c '^{' /tmp/back.out)" "$n"
 for ev in donate reclaim alloc free; do
 	expect_eq "$ev events (trace --json vs tracefs)" \
 		"$(grep -c "\"event\":\"$ev\"" /tmp/json.out)" "$(count sro_$ev)"

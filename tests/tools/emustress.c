@@ -27,17 +27,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sro_vocab.h"
+
 #define CTL		"/sys/kernel/debug/rmm_emu/ctl"
 #define STATE		"/sys/kernel/debug/rmm_emu/state"
 #define KEEP_EVERY	256	/* ops between two looks at what is kept */
 #define REALMS_PER	6	/* realm ids per worker */
 #define MAX_WORKERS	8
 
-static const char *const faults[] = {
-	"partial", "zero", "fail_keep", "racing_keep", "undelegate_fail",
-	"delegate_fail", "busy", "blocked", "fail_late", "regroup",
-};
-#define NFAULTS	(sizeof(faults) / sizeof(faults[0]))
+#define FAULT_NAME(id, name, prose)	name,
+static const char *const faults[] = { SRO_FAULTS(FAULT_NAME) };
+#define NFAULTS	SRO_FAULT_NR
 
 struct counts {
 	uint64_t ops, failed, faults[NFAULTS], leaks, oneway, capped;

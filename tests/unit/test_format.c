@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Names, renderings and command-line parsers (user/format.h). */
+/* Renderings and command-line parsers (user/format.h). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -115,61 +115,6 @@ static void test_parse_duration(void **state)
 	check_parser(parse_duration, good, N(good), bad, N(bad));
 }
 
-static void test_names(void **state)
-{
-	static const char *const events[SRO_EV_MAX] = {
-		NULL, "op_start", "op_end", "donate_req", "alloc",
-		"alloc_fail", "donate", "donate_result", "reclaim", "free",
-		"leak", "delegate", "fail", "quarantine",
-	};
-	static const char *const sources[] = { "exact", "contig", "pool" };
-	static const char *const purposes[] = {
-		"sro", "rd", "rtt", "rec", "data",
-	};
-	static const char *const frees[] = {
-		"tail", "cache", "reclaim", "undo", "host", "quarantine",
-	};
-	static const char *const fails[] = {
-		"too_large", "nomem", "delegate", "bad_request",
-		"bad_reclaim", "double_free", "rmm_error", "abandoned",
-	};
-	unsigned int i;
-
-	for (i = 1; i < SRO_EV_MAX; i++) {
-		assert_string_equal(sro_event_name(i), events[i]);
-		assert_int_equal(sro_event_type_of(events[i]), i);
-	}
-	assert_string_equal(sro_event_name(0), "?");
-	assert_string_equal(sro_event_name(SRO_EV_MAX), "?");
-	assert_int_equal(sro_event_type_of("donation"), -1);
-	assert_int_equal(sro_event_type_of(""), -1);
-	assert_int_equal(sro_event_type_of("?"), -1);
-
-	assert_int_equal(N(sources), SRO_SRC_MAX);
-	for (i = 0; i < SRO_SRC_MAX; i++) {
-		assert_string_equal(sro_source_name(i), sources[i]);
-		assert_int_equal(sro_source_of(sources[i]), i);
-	}
-	assert_string_equal(sro_source_name(SRO_SRC_MAX), "?");
-	assert_int_equal(sro_source_of("cma"), -1);
-
-	assert_int_equal(N(purposes), SRO_PURPOSE_MAX);
-	for (i = 0; i < SRO_PURPOSE_MAX; i++)
-		assert_string_equal(sro_purpose_name(i), purposes[i]);
-	assert_string_equal(sro_purpose_name(SRO_PURPOSE_MAX), "?");
-
-	assert_int_equal(N(frees), SRO_FREE_MAX);
-	for (i = 0; i < SRO_FREE_MAX; i++)
-		assert_string_equal(sro_free_reason_name(i), frees[i]);
-	assert_string_equal(sro_free_reason_name(SRO_FREE_MAX), "?");
-
-	assert_int_equal(N(fails), SRO_FAIL_MAX);
-	for (i = 0; i < SRO_FAIL_MAX; i++)
-		assert_string_equal(sro_fail_reason_name(i), fails[i]);
-	assert_string_equal(sro_fail_reason_name(SRO_FAIL_MAX), "?");
-	assert_string_equal(sro_fail_reason_name(UINT32_MAX), "?");
-}
-
 static void test_event_list(void **state)
 {
 	uint32_t mask;
@@ -193,19 +138,6 @@ static void test_event_list(void **state)
 	assert_int_equal(bad, 2);
 	assert_int_equal(parse_event_list("", &mask, &bad), -EINVAL);
 	assert_int_equal(bad, 0);
-}
-
-static void test_cmd_names(void **state)
-{
-	char buf[16];
-
-	assert_string_equal(sro_cmd_name(0, buf, sizeof(buf)), "host");
-	assert_string_equal(sro_cmd_name(0xC400015a, buf, sizeof(buf)),
-			    "REC_CREATE");
-	assert_string_equal(sro_cmd_name(SRO_RMI_REALM_DESTROY, buf, sizeof(buf)),
-			    "REALM_DESTROY");
-	assert_ptr_equal(sro_cmd_name(0xC4000999, buf, sizeof(buf)), buf);
-	assert_string_equal(buf, "0xc4000999");
 }
 
 static const struct sro_event donate = {
@@ -265,9 +197,7 @@ int main(void)
 		cmocka_unit_test(test_format_ns),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_duration),
-		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_event_list),
-		cmocka_unit_test(test_cmd_names),
 		cmocka_unit_test(test_event_text),
 		cmocka_unit_test(test_event_json),
 	};

@@ -132,7 +132,7 @@ static void test_reported(void **state)
 
 	refused(&numopt_interval, "18446744073", -ERANGE, "from 1ms to 24h");
 	assert_int_equal(numopt_parse(&numopt_interval, "1.5", &v, msg, sizeof(msg)), -EINVAL);
-	assert_string_equal(msg, "invalid interval '1.5': a whole number of seconds, or one with a unit (ns, us, ms, s, m, h), from 1ms to 24h");
+	assert_string_equal(msg, "invalid interval '1.5': a whole number of seconds, or one with a unit (ns, us, ms, s, m, h), from 1ms to 24h, is expected");
 	/* A short buffer: cut, terminated. */
 	assert_int_equal(numopt_parse(&numopt_interval, "1.5", &v, msg, 8), -EINVAL);
 	assert_string_equal(msg, "invalid");

@@ -115,7 +115,7 @@ static struct sro_event extreme(unsigned int type)
 		.realm = UINT32_MAX, .cmd = UINT32_MAX, .addr = UINT64_MAX,
 		.size = UINT64_MAX, .ns = UINT64_MAX, .aux = UINT64_MAX,
 		.aux2 = UINT64_MAX, .status = INT32_MIN, .count = UINT32_MAX,
-		.source = SRO_SRC_MAX - 1, .purpose = SRO_PURPOSE_MAX - 1,
+		.source = SRO_SRC_NR - 1, .purpose = SRO_PURPOSE_NR - 1,
 		.state = 1, .level = 3, .flags = SRO_F_ALL,
 	};
 
@@ -139,11 +139,11 @@ static struct sro_event extreme(unsigned int type)
 		break;
 	case SRO_EV_FREE:
 		e.size = UINT64_MAX & ~4095ULL;
-		e.status = SRO_FREE_MAX - 1;
+		e.status = SRO_FREE_NR - 1;
 		break;
 	case SRO_EV_ALLOC_FAIL:
 	case SRO_EV_FAIL:
-		e.status = SRO_FAIL_MAX - 1;
+		e.status = SRO_FAIL_NR - 1;
 		break;
 	case SRO_EV_OP_END:
 		e.flags = SRO_F_CANCELLED;
@@ -156,7 +156,7 @@ static struct sro_event extreme(unsigned int type)
 }
 
 /* The fields each type keeps, as the table of docs/trace-file.md lists them. */
-static const char *const kept[SRO_EV_MAX] = {
+static const char *const kept[SRO_EV_NR] = {
 	[SRO_EV_OP_START] = "op realm cmd",
 	[SRO_EV_OP_END] = "op realm cmd ns status count flags",
 	[SRO_EV_DONATE_REQ] = "op realm cmd addr size count state level flags",
@@ -271,7 +271,7 @@ static void test_round_trip_story(void **state)
 	got = trace_reader_totals(r);
 	assert_non_null(got);
 	assert_int_equal(got->events, NSTORY);
-	for (i = 0; i < SRO_LOSS_MAX; i++)
+	for (i = 0; i < SRO_LOSS_NR; i++)
 		assert_int_equal(got->losses[i], t.losses[i]);
 	assert_int_equal(got->recursion_misses, 9);
 	/* The end stays the end. */
@@ -283,12 +283,12 @@ static void test_round_trip_story(void **state)
 /* Every type at its extremes, the fields it lacks full of junk. */
 static void test_round_trip_extremes(void **state)
 {
-	struct sro_event in[2 * SRO_EV_MAX], want[2 * SRO_EV_MAX];
-	struct sro_event got[2 * SRO_EV_MAX];
+	struct sro_event in[2 * SRO_EV_NR], want[2 * SRO_EV_NR];
+	struct sro_event got[2 * SRO_EV_NR];
 	struct trace_reader *r;
 	int t, n = 0, i, nread;
 
-	for (t = 1; t < SRO_EV_MAX; t++) {
+	for (t = 1; t < SRO_EV_NR; t++) {
 		/* ts jumps between both ends: the largest deltas either way */
 		in[n] = extreme(t);
 		in[n].ts = UINT64_MAX;
@@ -366,14 +366,14 @@ static void test_writer_refuses_invalid(void **state)
 	struct trace_writer *w = trace_writer_open(path, &info, TRACE_OVERWRITE);
 	struct sro_event bad[] = {
 		{ .type = 0 },
-		{ .type = SRO_EV_MAX },
+		{ .type = SRO_EV_NR },
 		{ .type = SRO_EV_OP_START, .cpu = TRACE_CPU_MAX },
 		{ .type = SRO_EV_DONATE, .size = 4097 },
-		{ .type = SRO_EV_DONATE, .size = 4096, .source = SRO_SRC_MAX },
+		{ .type = SRO_EV_DONATE, .size = 4096, .source = SRO_SRC_NR },
 		{ .type = SRO_EV_DONATE_REQ, .level = 1, .count = 1,
 		  .size = 4096 },
 		{ .type = SRO_EV_OP_END, .flags = SRO_F_CONTIG },
-		{ .type = SRO_EV_FREE, .size = 4096, .status = SRO_FREE_MAX },
+		{ .type = SRO_EV_FREE, .size = 4096, .status = SRO_FREE_NR },
 	};
 	struct sro_event ok = { .type = SRO_EV_OP_START, .ts = 5 }, got;
 	struct trace_reader *r;
@@ -454,7 +454,7 @@ static void test_create_private(void **state)
 	assert_non_null(w);
 	assert_int_equal(trace_writer_close(w, NULL), 0);
 	assert_int_equal(file_mode(path), 0600);
-	assert_int_equal(file_size(path), 160 + 16 + 24 + 8 * SRO_LOSS_MAX);
+	assert_int_equal(file_size(path), 160 + 16 + 24 + 8 * SRO_LOSS_NR);
 	assert_holds(other, "old");
 
 	/* A symbolic link, to a file or to nothing: refused, even overwriting. */
@@ -666,7 +666,7 @@ static size_t craft(const unsigned char *payload, size_t len, uint32_t count,
 	size_t n = put_header(file, 1, HDR);
 
 	n += put_block(file + n, "EVTS", payload, len, count);
-	return n + put_trailer(file + n, events, SRO_LOSS_MAX);
+	return n + put_trailer(file + n, events, SRO_LOSS_NR);
 }
 
 /* Read @len bytes of file: the error, or NULL after a clean end. */
@@ -745,10 +745,10 @@ static const struct bad_record bad_records[] = {
 	  SRO_EV_OP_END, 0, 0, 1, 1, 1, 5, 0, 0, SRO_F_UNKNOWN),
 	/* free: op realm cmd addr size status source */
 	R("free: reason 6 out of range 0..5", 0,
-	  SRO_EV_FREE, 0, 0, 1, 1, 0, 0x1000, 4096, zz(SRO_FREE_MAX), 0),
+	  SRO_EV_FREE, 0, 0, 1, 1, 0, 0x1000, 4096, zz(SRO_FREE_NR), 0),
 	/* fail: op realm cmd addr status */
 	R("fail: reason 8 out of range 0..7", 0,
-	  SRO_EV_FAIL, 0, 0, 1, 1, 0, 0x1000, zz(SRO_FAIL_MAX)),
+	  SRO_EV_FAIL, 0, 0, 1, 1, 0, 0x1000, zz(SRO_FAIL_NR)),
 	/* alloc_fail: op realm cmd size ns status count source purpose */
 	R("alloc_fail: reason -1 out of range 0..7", 0,
 	  SRO_EV_ALLOC_FAIL, 0, 0, 1, 1, 0, 4096, 9, zz(-1), 0, 0, 0),
@@ -948,9 +948,9 @@ static void test_bad_trailers(void **state)
 	/* more loss counters than this reader knows: a newer format */
 	n = put_header(file, 1, HDR);
 	n += put_block(file + n, "EVTS", one_op, sizeof(one_op), 1);
-	m = n + put_trailer(file + n, 1, SRO_LOSS_MAX + 1);
+	m = n + put_trailer(file + n, 1, SRO_LOSS_NR + 1);
 	snprintf(want, sizeof(want), "(memory): offset 182: malformed trailer (%zu bytes)",
-		 24 + 8 * (size_t)(SRO_LOSS_MAX + 1));
+		 24 + 8 * (size_t)(SRO_LOSS_NR + 1));
 	assert_string_equal(read_crafted(m, &ev), want);
 
 	/* fewer (an older writer): the missing ones are 0 */
@@ -971,16 +971,16 @@ static void test_bad_trailers(void **state)
 	}
 
 	/* a trailer with a record count */
-	m = n + put_trailer(file + n, 1, SRO_LOSS_MAX);
+	m = n + put_trailer(file + n, 1, SRO_LOSS_NR);
 	le(file + n + 8, 1, 4);
 	assert_string_equal(read_crafted(m, &ev),
 			    "(memory): offset 190: trailer record count 1 is not 0");
 
 	/* anything after the trailer */
-	m = n + put_trailer(file + n, 1, SRO_LOSS_MAX);
+	m = n + put_trailer(file + n, 1, SRO_LOSS_NR);
 	file[m] = 0;
 	/* header 160, block 16 + 6, trailer 16 + 24 + 8 per loss counter */
-	assert_int_equal(m, 160 + 22 + 40 + 8 * SRO_LOSS_MAX);
+	assert_int_equal(m, 160 + 22 + 40 + 8 * SRO_LOSS_NR);
 	snprintf(want, sizeof(want), "(memory): offset %zu: data after the trailer", m);
 	assert_string_equal(read_crafted(m + 1, &ev), want);
 }
@@ -1039,7 +1039,7 @@ static void test_longer_header(void **state)
 	n = put_header(file, 1, HDR + 100);
 	memset(file + HDR, 0xee, 100);
 	n += put_block(file + n, "EVTS", one_op, sizeof(one_op), 1);
-	n += put_trailer(file + n, 1, SRO_LOSS_MAX);
+	n += put_trailer(file + n, 1, SRO_LOSS_NR);
 	r = trace_reader_open_mem(file, n);
 	assert_int_equal(trace_reader_next(r, &e), 1);
 	assert_int_equal(e.ts, 1);	/* zigzag 2 */
@@ -1073,7 +1073,7 @@ static void test_writer_bytes(void **state)
 
 	write_events(&e, 1, NULL);
 	buf = slurp(path, &len);
-	assert_int_equal(len, HDR + BHDR + sizeof(rec) + BHDR + 24 + 8 * SRO_LOSS_MAX);
+	assert_int_equal(len, HDR + BHDR + sizeof(rec) + BHDR + 24 + 8 * SRO_LOSS_NR);
 	assert_memory_equal(buf, "SROTRACE\x01\x00\xa0\x00\x00\x00\x00\x00", 16);
 	assert_int_equal(buf[16], 123456789 & 0xff);
 	assert_string_equal((char *)buf + 32, "6.12.0-sro");

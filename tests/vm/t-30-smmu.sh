@@ -4,11 +4,12 @@
 # queues; an SMMU L2 table; devices of 3 and 72 granules. Realm destroy
 # hands it all back.
 . ./lib/sro.sh
+new_realm r
 trace_start
-emu "realm_create 2" "smmu_activate 2 16" "smmu_activate 2 24" \
-    "smmu_st_l2_create 2" "pdev_create 2" "pdev_create 2 72"
-expect_eq "held granules" "$(truth held 2)" $((2 + 1 + 1 + 512 + 1 + 1 + 1 + 3 + 72))
-emu "realm_destroy 2"
+emu "realm_create $r" "smmu_activate $r 16" "smmu_activate $r 24" \
+    "smmu_st_l2_create $r" "pdev_create $r" "pdev_create $r 72"
+expect_eq "held granules" "$(truth held $r)" $((2 + 1 + 1 + 512 + 1 + 1 + 1 + 3 + 72))
+emu "realm_destroy $r"
 trace_stop
 expect_eq "8 KiB stream table: L3 x2 contig" "$(count sro_donate_req 'level=L3 block=4096 count=2 contig=1')" 1
 expect_eq "2 MiB stream table: one L2 block" "$(count sro_donate_req 'level=L2 block=2097152 count=1 contig=1')" 1
@@ -16,5 +17,5 @@ expect_eq "queues and L2 table: L3 x1 contig" "$(count sro_donate_req 'level=L3 
 expect_eq "device of 3 granules" "$(count sro_donate_req 'count=3 contig=0')" 1
 expect_eq "device of 72 granules" "$(count sro_donate_req 'count=72 contig=0')" 1
 check_books
-expect_eq "held after destroy" "$(truth held 2)" 0
+expect_eq "held after destroy" "$(truth held $r)" 0
 expect_eq "delegated granules nobody owns" "$(truth delegated_free)" 0

@@ -2,10 +2,11 @@
 # A realm whose teardown does not return 3 blocks: the trace shows exactly
 # what the realm world still holds after destroy.
 . ./lib/sro.sh
+new_realm r
 trace_start
-emu "realm_create 7" "rec_create 7 2" "pdev_create 7" "leak 7 3" "realm_destroy 7"
+emu "realm_create $r" "rec_create $r 2" "pdev_create $r" "leak $r 3" "realm_destroy $r"
 trace_stop
-check_realm_gone 7 3
-expect_eq "leaked granules (truth)" "$(truth leaked 7)" 3
-expect_eq "realm 7 bytes still held (trace)" "$(books held_bytes 7)" $((3 * GRANULE))
+check_realm_gone $r 3
+expect_eq "leaked granules (truth)" "$(truth leaked $r)" 3
+expect_eq "realm $r bytes still held (trace)" "$(books held_bytes $r)" $((3 * GRANULE))
 check_books

@@ -5,12 +5,13 @@
 # retries allowed (quarantine_tries 0) they are given up for good
 # (sro_leak), still never freed back to the allocator.
 . ./lib/sro.sh
+new_realm r q
 base_free=$(truth delegated_free)
 base_leak=$(stat leaked_bytes)
 base_qfreed=$(stat quarantine_freed_bytes)
 base_retries=$(stat quarantine_retries)
 trace_start
-emu "realm_create 8" "rec_create 8 1" "fault undelegate_fail 2" "rec_destroy 8 1"
+emu "realm_create $r" "rec_create $r 1" "fault undelegate_fail 2" "rec_destroy $r 1"
 quarantine_settled
 trace_stop
 expect_eq "sro_quarantine events (first refusals)" "$(count sro_quarantine 'tries=0')" 2
@@ -23,13 +24,13 @@ expect_eq "leaked bytes (stats)" "$(( $(stat leaked_bytes) - base_leak ))" 0
 expect_eq "delegated granules left behind" "$(( $(truth delegated_free) - base_free ))" 0
 check_books
 
-emu "realm_destroy 8"
-check_realm_gone 8
+emu "realm_destroy $r"
+check_realm_gone $r
 
 # No retries: given up at the first refusal.
 refusals_final on
 trace_start
-emu "realm_create 17" "rec_create 17 1" "fault undelegate_fail 2" "rec_destroy 17 1"
+emu "realm_create $q" "rec_create $q 1" "fault undelegate_fail 2" "rec_destroy $q 1"
 trace_stop
 refusals_final off
 expect_eq "sro_leak events" "$(count sro_leak)" 2
@@ -38,5 +39,5 @@ expect_eq "leaked bytes (stats)" "$(( $(stat leaked_bytes) - base_leak ))" $((2 
 expect_eq "delegated granules the host gave up" "$(( $(truth delegated_free) - base_free ))" 2
 expect_eq "books: leaked bytes" "$(books leaked_bytes)" $((2 * GRANULE))
 check_books
-emu "realm_destroy 17"
-check_realm_gone 17
+emu "realm_destroy $q"
+check_realm_gone $q

@@ -2,10 +2,11 @@
 # A one-way (TDX-like) donation of 8 granules: never reclaimed, still held
 # by the realm world after the realm is gone, and the trace says so.
 . ./lib/sro.sh
+new_realm r
 trace_start
-emu "realm_create 10" "oneway 10 8" "rec_create 10 1" "realm_destroy 10"
+emu "realm_create $r" "oneway $r 8" "rec_create $r 1" "realm_destroy $r"
 trace_stop
-check_realm_gone 10 8
-expect_eq "one-way granules" "$(truth one_way 10)" 8
-expect_eq "realm 10 bytes still held (trace)" "$(books held_bytes 10)" $((8 * GRANULE))
+check_realm_gone $r 8
+expect_eq "one-way granules" "$(truth one_way $r)" 8
+expect_eq "realm $r bytes still held (trace)" "$(books held_bytes $r)" $((8 * GRANULE))
 check_books

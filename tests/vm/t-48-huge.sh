@@ -4,10 +4,11 @@
 # above it and served by alloc_contig_pages, the kernel's own order, with
 # no failure traced. All of it comes back at destroy.
 . ./lib/sro.sh
+new_realm r
 expect_eq "no policy" "$(cat "$POOL/policy")" default
 trace_start
-emu "realm_create 11" "huge 11 2097152" "huge 11 8388608" "huge 11 16777216"
-expect_eq "held granules" "$(truth held 11)" $(( (2 + 8 + 16) * 256 ))
+emu "realm_create $r" "huge $r 2097152" "huge $r 8388608" "huge $r 16777216"
+expect_eq "held granules" "$(truth held $r)" $(( (2 + 8 + 16) * 256 ))
 trace_stop
 expect_eq "2 MiB as one L2 block" "$(count sro_donate_req 'level=L2 block=2097152 count=1 contig=1')" 1
 expect_eq "8 MiB as four L2 blocks" "$(count sro_donate_req 'level=L2 block=2097152 count=4 contig=1')" 1
@@ -18,6 +19,6 @@ expect_eq "16 MiB from contig" "$(count sro_alloc 'size=16777216 order=12 source
 expect_eq "nothing failed" "$(count sro_fail)" 0
 expect_eq "nothing cancelled" "$(count sro_op_end 'cancelled=1')" 0
 check_books
-emu "realm_destroy 11"
-check_realm_gone 11
+emu "realm_destroy $r"
+check_realm_gone $r
 expect_eq "source contig out bytes" "$(stat source contig out_bytes)" 0

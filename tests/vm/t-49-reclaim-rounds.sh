@@ -2,9 +2,10 @@
 # With a one-descriptor reclaim list the RMM reclaims in as many rounds as
 # it has merged runs of granules: REC_DESTROY takes (runs + 1) rounds.
 . ./lib/sro.sh
+new_realm r
 echo 1 >"$SRO_PARAMS/reclaim_list"
 trace_start
-emu "realm_create 12" "rec_create 12 1" "rec_destroy 12 1"
+emu "realm_create $r" "rec_create $r 1" "rec_destroy $r 1"
 trace_stop
 echo 256 >"$SRO_PARAMS/reclaim_list"
 runs=$(grep ' sro_reclaim: ' /tmp/trace.txt | grep 'purpose=sro' |
@@ -14,5 +15,5 @@ runs=$(grep ' sro_reclaim: ' /tmp/trace.txt | grep 'purpose=sro' |
 echo "merged runs: $runs"
 expect_eq "REC_DESTROY rounds" "$(count sro_op_end "cmd=REC_DESTROY status=0 rounds=$((runs + 1)) ")" 1
 check_books
-emu "realm_destroy 12"
-check_realm_gone 12
+emu "realm_destroy $r"
+check_realm_gone $r

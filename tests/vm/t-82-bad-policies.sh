@@ -5,14 +5,15 @@
 # is refused by the verifier with its log shown, and a file that is not
 # a BPF object is refused with libbpf's reason (not "Unknown error").
 . ./lib/sro.sh
+new_realm r
 echo 0 >"$POOL/pool_size"
 trace_start
-emu "realm_create 32"
+emu "realm_create $r"
 trace_cut
 
 inv=$(stat policy_invalid)
 policy load "$TEST_POLICIES/bad_verdict.bpf.o"
-emu "rec_create 32 1"
+emu "rec_create $r 1"
 trace_cut
 expect_eq "invalid verdicts counted" "$(( $(stat policy_invalid) - inv ))" 17
 expect_eq "invalid verdicts traced" "$(count sro_policy 'action=invalid_verdict')" 17
@@ -20,7 +21,7 @@ expect_eq "blocks served by exact" "$(count sro_alloc 'source=exact')" 17
 
 fb=$(stat policy_fallbacks)
 policy swap "$TEST_POLICIES/always_fail.bpf.o"
-emu "rec_create 32 1"
+emu "rec_create $r 1"
 trace_cut
 expect_eq "fallbacks counted" "$(( $(stat policy_fallbacks) - fb ))" 17
 expect_eq "pool attempts failed" "$(count sro_alloc_fail 'source=pool')" 17
@@ -47,7 +48,7 @@ cat /tmp/notbpf.log
 # libbpf's own error code (LIBBPF_ERRNO__FORMAT), in libbpf's words.
 grep -q "is not a BPF object: BPF object format invalid" /tmp/notbpf.log ||
 	fail "no readable reason for a file that is not a BPF object"
-emu "realm_destroy 32"
+emu "realm_destroy $r"
 trace_stop
 check_books
-check_realm_gone 32
+check_realm_gone $r

@@ -3,6 +3,7 @@
 # are built and torn down on every CPU: no request fails or is lost,
 # every block goes back to its own source, the ground truth balances.
 . ./lib/sro.sh
+new_realm r1 r2
 SWAPS=${SWAPS:-1000}
 pool_setup $((16 << 20)) $((4 << 20))
 base_free=$(truth delegated_free)
@@ -19,28 +20,28 @@ worker() {
 	echo "$n rounds"
 }
 trace_start 65536
-emu "realm_create 40" "realm_create 41"
-worker 40 >/tmp/w40.log 2>&1 &
+emu "realm_create $r1" "realm_create $r2"
+worker $r1 >/tmp/w1.log 2>&1 &
 w1=$!
-worker 41 >/tmp/w41.log 2>&1 &
+worker $r2 >/tmp/w2.log 2>&1 &
 w2=$!
 sleep 1
 # The swaps run on one CPU while the workers keep the others busy.
-sroscope policy cycle exact,contig,pool,adaptive -n "$SWAPS" ||
+sroscope policy cycle exact,contig,pool,adaptive --count "$SWAPS" ||
 	fail "swaps failed"
 touch /tmp/stop
-wait $w1 || { cat /tmp/w40.log; fail "worker on realm 40 failed"; }
-wait $w2 || { cat /tmp/w41.log; fail "worker on realm 41 failed"; }
-echo "workers: $(cat /tmp/w40.log) and $(cat /tmp/w41.log)"
+wait $w1 || { cat /tmp/w1.log; fail "worker on realm $r1 failed"; }
+wait $w2 || { cat /tmp/w2.log; fail "worker on realm $r2 failed"; }
+echo "workers: $(cat /tmp/w1.log) and $(cat /tmp/w2.log)"
 trace_stop
 expect_eq "swaps done" "$(( $(stat policy_swaps) - swaps0 ))" "$SWAPS"
 policy unload
 expect_eq "failed allocations" "$(count sro_fail)" 0
 expect_eq "ops that did not succeed" "$(grep ' sro_op_end: ' /tmp/trace.txt | grep -vc 'status=0 ')" 0
 check_books
-emu "realm_destroy 40" "realm_destroy 41"
-check_realm_gone 40
-check_realm_gone 41
+emu "realm_destroy $r1" "realm_destroy $r2"
+check_realm_gone $r1
+check_realm_gone $r2
 for s in exact contig pool; do
 	echo "blocks from $s: $(count sro_alloc "source=$s")"
 done

@@ -5,6 +5,7 @@
 # back to the administrator's size; under memory pressure (drop_caches
 # runs the shrinkers) empty chunks are given back.
 . ./lib/sro.sh
+new_realm r
 MB=$((1 << 20))
 
 # wait_pool BYTES: the pool resizes in the background; wait up to 30 s.
@@ -35,23 +36,23 @@ echo 16M >"$SRO_PARAMS/pool_size"
 expect_eq "back to 16 MiB" "$(stat pool_bytes)" $((16 * MB))
 
 trace_start
-emu "realm_create 16"
+emu "realm_create $r"
 policy load "$TEST_POLICIES/pool_hog.bpf.o"
-emu "rec_create 16 1" "rec_create 16 1"
+emu "rec_create $r 1" "rec_create $r 1"
 wait_pool $((64 * MB))
 expect_eq "hostile policy: the pool at the ceiling" "$(stat pool_bytes)" $((64 * MB))
 echo $((32 * MB)) >"$SRO_PARAMS/pool_max"
 expect_eq "ceiling lowered: the pool follows" "$(stat pool_bytes)" $((32 * MB))
-emu "rec_create 16 1"
+emu "rec_create $r 1"
 sleep 1
 expect_eq "and stays under it" "$(stat pool_bytes)" $((32 * MB))
 policy unload
 wait_pool $((16 * MB))
 expect_eq "policy gone: back to the administrator's 16 MiB" "$(stat pool_bytes)" $((16 * MB))
-emu "realm_destroy 16"
+emu "realm_destroy $r"
 trace_stop
 check_books
-check_realm_gone 16
+check_realm_gone $r
 
 echo 3 >/proc/sys/vm/drop_caches
 expect_eq "memory pressure: empty chunks given back" "$(stat pool_bytes)" 0

@@ -30,7 +30,7 @@ refused "invalid size '2T': a whole number of bytes, or one with a unit (K, M, G
 	sroscope hist -m 2T
 refused "invalid donation count '16777217'" sroscope top --max-donations 16777217
 refused "a power of two from 4K to 1G" sroscope trace --ringbuf-size 3000
-refused "invalid count '0': a whole number, from 1 to 10000000" sroscope policy cycle exact -n 0
+refused "invalid count '0': a whole number, from 1 to 10000000" sroscope policy cycle exact --count 0
 
 # An edge is taken: 10 ms intervals, and as many reports as asked.
 sroscope hist -w size 10ms 3 >/tmp/num.out 2>&1 || fail "hist 10ms 3: $(cat /tmp/num.out)"

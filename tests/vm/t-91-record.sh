@@ -1,22 +1,23 @@
 #!/bin/sh
-# sroscope record keeps every event: read back with "trace -r", the file
+# sroscope record keeps every event: read back with "trace FILE", the file
 # gives what a live "trace --json" saw, field for field (but the time and
 # CPU, which each tracer takes itself). A damaged file is refused with a
 # clear error, after the events before the damage.
 . ./lib/sro.sh
+new_realm r rk
 trace_start
 scope rec record /tmp/run.srotrace
 scope live trace --json
-emu "realm_create 44" "fault partial 2" "rec_create 44 2" "oneway 44 4" \
-    "fault zero 1" "pdev_create 44" "fault undelegate_fail 1" "rec_destroy 44 1" \
-    "huge 44 2097152" "realm_destroy 44"
+emu "realm_create $r" "fault partial 2" "rec_create $r 2" "oneway $r 4" \
+    "fault zero 1" "pdev_create $r" "fault undelegate_fail 1" "rec_destroy $r 1" \
+    "huge $r 2097152" "realm_destroy $r"
 scope_end rec
 scope_end live
 trace_stop
 grep -q "events written to /tmp/run.srotrace" /tmp/rec.err || fail "record: $(cat /tmp/rec.err)"
 
-sroscope trace -r /tmp/run.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
-	fail "trace -r: $(cat /tmp/back.err)"
+sroscope trace /tmp/run.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
+	fail "trace FILE: $(cat /tmp/back.err)"
 n=$(nj check /tmp/live.out)
 expect_eq "events read back" "$(nj check /tmp/back.out)" "$n"
 expect_eq "events in tracefs" "$n" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
@@ -33,9 +34,9 @@ cmp -s /tmp/live.cmp /tmp/back.cmp || {
 	fail "the file differs from the live trace"
 }
 echo "ok: $n events identical to the live trace"
-expect_eq "realm 44 held after destroy (file vs emulator)" \
+expect_eq "realm $r held after destroy (file vs emulator)" \
 	"$(( $(nj sum /tmp/back.out size event=donate) - $(nj sum /tmp/back.out size event=reclaim) ))" \
-	"$(( $(truth held 44) * GRANULE ))"
+	"$(( $(truth held $r) * GRANULE ))"
 
 # A trace holds physical addresses: its owner's only; an existing file is
 # replaced only with --force, a symbolic link never.
@@ -54,32 +55,32 @@ fi
 grep -q "symbolic link" /tmp/link.err || fail "unclear error: $(cat /tmp/link.err)"
 expect_eq "the link's target" "$(cat /tmp/target)" secret
 sroscope record -f -d 1s /tmp/keep.srotrace 2>/tmp/force.err || fail "record -f: $(cat /tmp/force.err)"
-sroscope trace -r /tmp/keep.srotrace >/dev/null 2>&1 || fail "the replaced trace does not read back"
+sroscope trace /tmp/keep.srotrace >/dev/null 2>&1 || fail "the replaced trace does not read back"
 expect_eq "replaced trace mode" "$(ls -l /tmp/keep.srotrace | cut -c1-10)" "-rw-------"
 echo "ok: $(cat /tmp/again.err); $(cat /tmp/link.err)"
 
 # Damage: cut in the middle, flip a byte, a newer version, not a trace.
 size=$(wc -c </tmp/run.srotrace)
 head -c $((size / 2)) /tmp/run.srotrace >/tmp/cut.srotrace
-if sroscope trace -r /tmp/cut.srotrace >/tmp/cut.out 2>/tmp/cut.err; then
+if sroscope trace /tmp/cut.srotrace >/tmp/cut.out 2>/tmp/cut.err; then
 	fail "a truncated file was accepted"
 fi
 grep -q "truncated\|offset" /tmp/cut.err || fail "no clear error: $(cat /tmp/cut.err)"
 echo "ok: truncated file: $(cat /tmp/cut.err)"
 cp /tmp/run.srotrace /tmp/flip.srotrace
 printf '\377' | dd of=/tmp/flip.srotrace bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-if sroscope trace -r /tmp/flip.srotrace >/dev/null 2>/tmp/flip.err; then
+if sroscope trace /tmp/flip.srotrace >/dev/null 2>/tmp/flip.err; then
 	fail "a corrupted file was accepted"
 fi
 echo "ok: corrupted file: $(cat /tmp/flip.err)"
 cp /tmp/run.srotrace /tmp/new.srotrace
 printf '\011' | dd of=/tmp/new.srotrace bs=1 seek=8 conv=notrunc 2>/dev/null
-if sroscope trace -r /tmp/new.srotrace >/dev/null 2>/tmp/new.err; then
+if sroscope trace /tmp/new.srotrace >/dev/null 2>/tmp/new.err; then
 	fail "a future version was accepted"
 fi
 grep -q "version" /tmp/new.err || fail "no clear error: $(cat /tmp/new.err)"
 echo "ok: newer version: $(cat /tmp/new.err)"
-if sroscope trace -r /sroscope/bin/sroscope >/dev/null 2>/tmp/bad.err; then
+if sroscope trace /sroscope/bin/sroscope >/dev/null 2>/tmp/bad.err; then
 	fail "a non-trace file was accepted"
 fi
 echo "ok: not a trace: $(cat /tmp/bad.err)"
@@ -94,16 +95,16 @@ sroscope replay -n /tmp/notrailer.srotrace >/tmp/notrailer.plan 2>/tmp/notrailer
 grep -q "truncated: no trailer.*cut short" /tmp/notrailer.err || fail "unclear: $(cat /tmp/notrailer.err)"
 expect_eq "plan without the trailer" "$(grep -v '^#' /tmp/notrailer.plan | md5sum)" "$(grep -v '^#' /tmp/whole.plan | md5sum)"
 scope killed record /tmp/killed.srotrace
-emu "realm_create 45" "rec_create 45 1"
+emu "realm_create $rk" "rec_create $rk 1"
 sleep 1.5
 # The first event a second after the last flush flushes the block.
-emu "rec_destroy 45 1" "realm_destroy 45"
+emu "rec_destroy $rk 1" "realm_destroy $rk"
 sleep 0.5
 eval "kill -KILL \$SCOPE_killed"
 wait "$SCOPE_killed" 2>/dev/null
 sroscope replay -n /tmp/killed.srotrace >/tmp/killed.plan 2>/tmp/killed.err ||
 	fail "a killed recorder's file was refused: $(cat /tmp/killed.err)"
 grep -q "cut short" /tmp/killed.err || fail "unclear: $(cat /tmp/killed.err)"
-grep -q "rec_create 45 1" /tmp/killed.plan || fail "the flushed block is not in the plan: $(cat /tmp/killed.plan)"
+grep -q "rec_create $rk 1" /tmp/killed.plan || fail "the flushed block is not in the plan: $(cat /tmp/killed.plan)"
 echo "ok: $(cat /tmp/killed.err)"
 check_books

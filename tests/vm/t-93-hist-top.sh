@@ -10,12 +10,13 @@ hist_count() {
 		on && /^count / { sub(",", "", $2); print $2; exit }' "$1"
 }
 
+new_realm ra rb
 trace_start
 scope h hist
 scope top top -C 1
-emu "realm_create 56" "rec_create 56 2" "smmu_activate 56 16" "pdev_create 56 5" \
-    "huge 56 2097152" "realm_create 57" "rec_create 57 1" "rec_destroy 57 1" \
-    "fault partial 2" "rec_create 57 1"
+emu "realm_create $ra" "rec_create $ra 2" "smmu_activate $ra 16" "pdev_create $ra 5" \
+    "huge $ra 2097152" "realm_create $rb" "rec_create $rb 1" "rec_destroy $rb 1" \
+    "fault partial 2" "rec_create $rb 1"
 sleep 2
 scope_end h
 scope_end top
@@ -40,12 +41,12 @@ T=/tmp/top.out
 last=$(grep -n '^sroscope top:' $T | tail -1 | cut -d: -f1)
 tail -n +"$last" $T >/tmp/top.last
 cat /tmp/top.last
-for r in 56 57; do
+for r in $ra $rb; do
 	want=$(human $(( ($(truth held $r) + $(truth host $r)) * GRANULE )))
 	got=$(awk -v r=$r '$1 == r { print $2, $3 }' /tmp/top.last)
 	expect_eq "top: realm $r held" "$got" "$want"
 done
-expect_eq "top: realm 56 ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" 56
+expect_eq "top: realm $ra ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" "$ra"
 grep -q "^sroscope top: 2 realms" /tmp/top.last || fail "top header"
 check_books
-emu "realm_destroy 56" "realm_destroy 57"
+emu "realm_destroy $ra" "realm_destroy $rb"

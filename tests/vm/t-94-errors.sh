@@ -23,7 +23,7 @@ must_fail 2 "power of two" sroscope trace --ringbuf-size 3000
 must_fail 2 "which FILE" sroscope record
 must_fail 2 "invalid realm" sroscope top -R 0
 must_fail 2 "unknown command" sroscope tarce
-must_fail 1 "No such file" sroscope trace -r /nonexistent
+must_fail 1 "No such file" sroscope trace /nonexistent
 # Without any capability (root's uid kept): each command says which.
 for c in trace top hist leaks "record /tmp/x.srotrace"; do
 	# shellcheck disable=SC2086

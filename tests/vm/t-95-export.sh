@@ -9,6 +9,7 @@
 # on a kernel without seccomp (noseccomp).
 . ./lib/sro.sh
 M=/tmp/export.prom
+new_realm kept live full
 
 # metric NAME{LABELS}: the value of one sample of the last scrape.
 metric() {
@@ -64,21 +65,21 @@ grep -q "serving http://127.0.0.1:29435/metrics" /tmp/ex.err || fail "not on loo
 # and the scrapes below still read the maps and the kernel's counters.
 confined ex $SCOPE_ex 0000000000000000
 
-emu "realm_create 56" "rec_create 56 2" "pdev_create 56" "leak 56 3" "realm_destroy 56" \
-    "realm_create 57" "rec_create 57 1"
+emu "realm_create $kept" "rec_create $kept 2" "pdev_create $kept" "leak $kept 3" "realm_destroy $kept" \
+    "realm_create $live" "rec_create $live 1"
 scrape
-expect_eq "realm 56 unreturned (exporter vs emulator)" \
-	"$(metric 'sroscope_realm_unreturned_bytes{realm="56"}')" "$(( $(truth held 56) * GRANULE ))"
-expect_eq "realm 57 held (exporter vs emulator)" \
-	"$(metric 'sroscope_held_bytes{realm="57",source="exact"}')" \
-	"$(( ($(truth held 57) + $(truth host 57)) * GRANULE ))"
-expect_eq "realm 57 held granules" \
-	"$(metric 'sroscope_held_granules{realm="57",source="exact"}')" \
-	"$(( $(truth held 57) + $(truth host 57) ))"
-expect_eq "realm 56 blocks donated - reclaimed = blocks kept" \
-	"$(( $(metric 'sroscope_donations_total{realm="56",source="exact"}') - $(metric 'sroscope_reclaims_total{realm="56",source="exact"}') ))" 3
-expect_eq "realm 57 live" "$(metric 'sroscope_realm_destroyed{realm="57"}')" 0
-expect_eq "no unreturned series for a live realm" "$(metric 'sroscope_realm_unreturned_bytes{realm="57"}')" ""
+expect_eq "realm $kept unreturned (exporter vs emulator)" \
+	"$(metric "sroscope_realm_unreturned_bytes{realm=\"$kept\"}")" "$(( $(truth held $kept) * GRANULE ))"
+expect_eq "realm $live held (exporter vs emulator)" \
+	"$(metric "sroscope_held_bytes{realm=\"$live\",source=\"exact\"}")" \
+	"$(( ($(truth held $live) + $(truth host $live)) * GRANULE ))"
+expect_eq "realm $live held granules" \
+	"$(metric "sroscope_held_granules{realm=\"$live\",source=\"exact\"}")" \
+	"$(( $(truth held $live) + $(truth host $live) ))"
+expect_eq "realm $kept blocks donated - reclaimed = blocks kept" \
+	"$(( $(metric "sroscope_donations_total{realm=\"$kept\",source=\"exact\"}") - $(metric "sroscope_reclaims_total{realm=\"$kept\",source=\"exact\"}") ))" 3
+expect_eq "realm $live live" "$(metric "sroscope_realm_destroyed{realm=\"$live\"}")" 0
+expect_eq "no unreturned series for a live realm" "$(metric "sroscope_realm_unreturned_bytes{realm=\"$live\"}")" ""
 expect_eq "kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
 # BPF run-time statistics: sro_donate ran once per donation.
 expect_eq "bpf_stats_enabled" "$(metric sroscope_bpf_stats_enabled)" 1
@@ -116,7 +117,7 @@ grep -q "stopped after" /tmp/ex.err || fail "no clean stop: $(cat /tmp/ex.err)"
 
 # A donation map of 4 entries: what does not fit is counted, not hidden.
 scope ex2 export -l 127.0.0.1:29436 --max-donations 4 --kernel-stats /nonexistent
-emu "realm_create 58" "rec_create 58 2"
+emu "realm_create $full" "rec_create $full 2"
 scrape 29436
 expect_eq "map full: entries" "$(metric 'sroscope_map_entries{map="outstanding"}')" 4
 expect_eq "map full: capacity" "$(metric 'sroscope_map_max_entries{map="outstanding"}')" 4
@@ -142,15 +143,16 @@ if command -v capsh >/dev/null; then
 	[ "$bnd" != 0000000000000000 ] || fail "capsh left no bounding set"
 	scope_cmd unit unit sroscope export -l 127.0.0.1:29438
 	confined unit $SCOPE_unit "$bnd"
-	emu "realm_create 59" "rec_create 59 1"
+	new_realm ru
+	emu "realm_create $ru" "rec_create $ru 1"
 	scrape 29438
 	expect_eq "unit: kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
-	expect_eq "unit: realm 59 held (exporter vs emulator)" \
-		"$(metric 'sroscope_held_bytes{realm="59",source="exact"}')" \
-		"$(( ($(truth held 59) + $(truth host 59)) * GRANULE ))"
+	expect_eq "unit: realm $ru held (exporter vs emulator)" \
+		"$(metric "sroscope_held_bytes{realm=\"$ru\",source=\"exact\"}")" \
+		"$(( ($(truth held $ru) + $(truth host $ru)) * GRANULE ))"
 	scope_end unit
 	grep -q "stopped after" /tmp/unit.err || fail "no clean stop: $(cat /tmp/unit.err)"
-	emu "rec_destroy 59 1" "realm_destroy 59"
+	emu "rec_destroy $ru 1" "realm_destroy $ru"
 	echo "ok: export started within CapabilityBoundingSet=$(echo $keep), served as nobody"
 else
 	echo "note: no capsh in this VM (make tools copies the host's, libcap2-bin, when ARCH is the host's): the unit's bounds not checked"
@@ -168,6 +170,6 @@ expect_eq "no seccomp: Uid" \
 scrape 29439
 expect_eq "no seccomp: kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
 scope_end nosec
-emu "rec_destroy 57 1" "realm_destroy 57" "rec_destroy 58 2" "realm_destroy 58"
+emu "rec_destroy $live 1" "realm_destroy $live" "rec_destroy $full 2" "realm_destroy $full"
 echo 0 >/proc/sys/kernel/bpf_stats_enabled
 echo "ok: $lost donations not tracked by a 4-entry map, and said so"

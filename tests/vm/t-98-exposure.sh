@@ -19,18 +19,20 @@ policy unload
 # in the kernel too, what it cannot run: unknown words, wrong argument
 # counts, junk numbers, realm ids out of range, any number over its
 # ceiling (none clamped or truncated).
-emu "realm_create 39"
-held=$(truth held 39)
-for bad in "bogus 39" "realm_create" "realm_create 39 2" "realm_create 4x" \
-	"realm_create 64" "realm_create -1" "rec_create 39 65537" \
-	"rtt_create 39 1 1 1 1" "fault" "fault nosuch 1" "huge 39 4097" \
-	"workload 1 2 3" "pdev_create 39 18446744073709551616" \
-	"pdev_create 39 65537" "smmu_activate 39 65537" "huge 39 2147483648" \
+new_realm r
+emu "realm_create $r"
+held=$(truth held $r)
+# $EMU_MAX_REALMS: the first id out of range.
+for bad in "bogus $r" "realm_create" "realm_create $r 2" "realm_create 4x" \
+	"realm_create $EMU_MAX_REALMS" "realm_create -1" "rec_create $r 65537" \
+	"rtt_create $r 1 1 1 1" "fault" "fault nosuch 1" "huge $r 4097" \
+	"workload 1 2 3" "pdev_create $r 18446744073709551616" \
+	"pdev_create $r 65537" "smmu_activate $r 65537" "huge $r 2147483648" \
 	"fault zero 65537" "delegate_delay_ns 1000001" "cancellable 2" \
 	"none_rounds 9" "workload 65537 1 1 1" "bench_alloc 10000001 4096" \
 	"fragment 65537" "fragment 18446744073709551615"; do
 	emu_fails "$bad"
 done
-expect_eq "realm 39: granules the RMM holds, after the refused commands" "$(truth held 39)" "$held"
-emu "rec_create 39 1" "realm_destroy 39"
+expect_eq "realm $r: granules the RMM holds, after the refused commands" "$(truth held $r)" "$held"
+emu "rec_create $r 1" "realm_destroy $r"
 echo "ok: the emulator refuses 13 malformed commands"

@@ -40,6 +40,52 @@ ctl_refused() {
 emu() { ctl emulator "$EMU/ctl" "$@"; }
 emu_fails() { ctl_refused emulator "$EMU/ctl" "$1"; }
 
+# Realm ids: the emulator takes 1 to EMU_MAX_REALMS - 1 (the real-RMM
+# suite lowers REALM_ID_MAX to its driver's). The emulator's ground truth
+# per id (held, kept, leaked, ...) and the kernel's per-realm counters
+# last for the whole boot, destroyed realms' too, so an id used once
+# would carry its numbers into the next test that took it: no id is used
+# twice in a boot, and tests do not pick ids, they ask new_realm.
+EMU_MAX_REALMS=64
+REALM_ID_MAX=$((EMU_MAX_REALMS - 1))
+REALM_IDS=/tmp/sro-realm-ids
+
+# new_realm VAR...: sets each VAR to a realm id of its own, in increasing
+# order: above every id new_realm has handed out in this boot (the last
+# one is kept in $REALM_IDS, read and written under a mkdir lock, so
+# tests one after another and background jobs at once each get their
+# own), and none the emulator has seen ("workload" and sroscope replay
+# choose theirs). No id left fails the test.
+new_realm() {
+	_nr_i=0
+	until mkdir "$REALM_IDS.lock" 2>/dev/null; do
+		_nr_i=$((_nr_i + 1))
+		[ $_nr_i -le 100 ] || fail "new_realm: $REALM_IDS.lock held for 10 s (a test killed while taking an id?)"
+		sleep 0.1
+	done
+	# A counter left by an earlier boot (a /tmp that lasts) counts for nothing.
+	_nr_boot=$(cat /proc/sys/kernel/random/boot_id)
+	_nr_last=0
+	if [ -f "$REALM_IDS" ]; then
+		read -r _nr_b _nr_n <"$REALM_IDS"
+		[ "$_nr_b" = "$_nr_boot" ] && _nr_last=$_nr_n
+	fi
+	for _nr_v in "$@"; do
+		_nr_id=$((_nr_last + 1))
+		while [ $_nr_id -le "$REALM_ID_MAX" ] && grep -qs "^realm $_nr_id " "$EMU/state"; do
+			_nr_id=$((_nr_id + 1))
+		done
+		if [ $_nr_id -gt "$REALM_ID_MAX" ]; then
+			rmdir "$REALM_IDS.lock"
+			fail "new_realm: no realm id left for $_nr_v (1 to $REALM_ID_MAX, each used once a boot)"
+		fi
+		_nr_last=$_nr_id
+		eval "$_nr_v=\$_nr_id"
+	done
+	echo "$_nr_boot $_nr_last" >"$REALM_IDS"
+	rmdir "$REALM_IDS.lock"
+}
+
 # truth KEY [REALM]: a value of the emulator's ground truth.
 truth() {
 	if [ $# = 2 ]; then

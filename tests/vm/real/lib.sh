@@ -9,6 +9,10 @@
 LIB=../lib
 . ../lib/sro.sh
 HOST=/sys/kernel/debug/rmm_host
+# The driver's realm ids are 1 to HOST_MAX_REALMS (rmm_host.c): new_realm
+# hands out those.
+HOST_MAX_REALMS=16
+REALM_ID_MAX=$HOST_MAX_REALMS
 
 # host CMD...: commands to the driver; host_fails CMD: one it must refuse.
 host() { ctl rmm_host "$HOST/ctl" "$@"; }

@@ -12,10 +12,12 @@ K=/sys/kernel/debug/kunit/rmi_sro/results
 expect_eq "KUnit failures" "$(grep -c '^ *not ok' $K)" 0
 [ "$(grep -c '^ *ok ' $K)" -ge 10 ] || fail "KUnit: too few cases passed: $(cat $K)"
 [ -w "$HOST/ctl" ] || fail "no $HOST/ctl"
-# Bad commands are refused and cost nothing.
+# Bad commands are refused and cost nothing: ids out of range, and one
+# no realm has.
+new_realm none
 allocs=$(stat "source exact allocs")
-for c in "bogus" "realm_create 0" "realm_create 17" "rec_create 9 1" \
-	 "realm_destroy 9" "rec_create 1 100000"; do
+for c in "bogus" "realm_create 0" "realm_create $((HOST_MAX_REALMS + 1))" "rec_create $none 1" \
+	 "realm_destroy $none" "rec_create $none 100000"; do
 	host_fails "$c"
 done
 expect_eq "allocations for refused commands" "$(stat "source exact allocs")" "$allocs"

@@ -5,13 +5,14 @@
 # destroy gives all 16 granules back, and sroscope trace sees exactly what
 # tracefs sees.
 . ./lib.sh
+new_realm r1 r2
 trace_start
 scope json trace --json
-on 0 "realm_create 1" "rec_create 1 2"
-on 1 "realm_create 2" "rec_create 2 2"
+on 0 "realm_create $r1" "rec_create $r1 2"
+on 1 "realm_create $r2" "rec_create $r2 2"
 on_wait
-on 0 "rec_destroy 1 2" "realm_destroy 1"
-on 1 "rec_destroy 2 2" "realm_destroy 2"
+on 0 "rec_destroy $r1 2" "realm_destroy $r1"
+on 1 "rec_destroy $r2 2" "realm_destroy $r2"
 on_wait
 scope_end json
 trace_stop
@@ -27,9 +28,9 @@ expect_eq "reclaimed bytes" "$(sum_field sro_reclaim size 'purpose=sro')" $((64 
 expect_eq "REC creates on both CPUs" \
 	"$(grep ' sro_op_start: ' /tmp/trace.txt | grep 'cmd=REC_CREATE' | awk '{ print $2 }' | sort -u | wc -l)" 2
 expect_eq "no failure" "$(count sro_fail)" 0
-check_accounted 1 2
-books_empty 1
-books_empty 2
+check_accounted $r1 $r2
+books_empty $r1
+books_empty $r2
 
 J=/tmp/json.out
 for ev in op_start op_end donate_req alloc donate donate_result reclaim free delegate; do

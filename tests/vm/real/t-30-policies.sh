@@ -5,16 +5,17 @@
 # every block goes back to its own source, and the pool (delegated ahead:
 # no GRANULE_RANGE_DELEGATE per REC granule) serves REC donations.
 . ./lib.sh
+new_realm r1 r2
 pool_setup $((4 << 20)) $((2 << 20)) 1
 trace_start 65536
-host "realm_create 4" "realm_create 5"
+host "realm_create $r1" "realm_create $r2"
 # The source each policy picks for a REC's 4 KiB blocks: contig keeps
 # exact for small blocks, adaptive the pool while it has room; the test
 # policy force_contig makes the RMM take alloc_contig_pages() memory.
 for p in exact:exact contig:exact pool:pool adaptive:pool "$TEST_POLICIES/force_contig.bpf.o:contig"; do
 	policy load "${p%:*}"
 	trace_cut
-	host "rec_create 4 1" "rec_destroy 4 1"
+	host "rec_create $r1 1" "rec_destroy $r1 1"
 	policy unload
 	trace_cut
 	expect_eq "${p%:*}: REC donations from ${p##*:}" \
@@ -35,22 +36,22 @@ worker() {
 	echo "$n rounds"
 }
 policy load exact
-worker 4 0 >/tmp/w4.log 2>&1 &
+worker $r1 0 >/tmp/w1.log 2>&1 &
 w1=$!
-worker 5 1 >/tmp/w5.log 2>&1 &
+worker $r2 1 >/tmp/w2.log 2>&1 &
 w2=$!
-sroscope policy cycle exact,contig,pool,adaptive -n 40 || fail "swaps failed"
+sroscope policy cycle exact,contig,pool,adaptive --count 40 || fail "swaps failed"
 touch /tmp/stop
-wait $w1 || { cat /tmp/w4.log; fail "worker on realm 4 failed"; }
-wait $w2 || { cat /tmp/w5.log; fail "worker on realm 5 failed"; }
-echo "workers: $(cat /tmp/w4.log) and $(cat /tmp/w5.log)"
+wait $w1 || { cat /tmp/w1.log; fail "worker on realm $r1 failed"; }
+wait $w2 || { cat /tmp/w2.log; fail "worker on realm $r2 failed"; }
+echo "workers: $(cat /tmp/w1.log) and $(cat /tmp/w2.log)"
 policy unload
-host "realm_destroy 4" "realm_destroy 5"
+host "realm_destroy $r1" "realm_destroy $r2"
 trace_stop
 expect_eq "failed allocations" "$(count sro_fail)" 0
 expect_eq "ops that did not succeed" "$(grep ' sro_op_end: ' /tmp/trace.txt | grep -vc 'status=0 ')" 0
 [ "$(count sro_donate 'source=pool purpose=sro')" -gt 0 ] || fail "the pool served no REC donation"
-check_accounted 4 5
-books_empty 4
-books_empty 5
+check_accounted $r1 $r2
+books_empty $r1
+books_empty $r2
 expect_eq "pool blocks out" "$(awk '$1 == "source" && $2 == "pool" && $3 == "out_bytes" { print $4 }' "$SRO_STATS")" 0

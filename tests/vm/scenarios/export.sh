@@ -71,6 +71,9 @@ wait_scrapes 3
 # Phase 1, paced so that rates show: a live realm, a realm destroyed with
 # memory kept by the RMM, one whose undelegations are refused (memory
 # given up), one that gives everything back; under the pool policy.
+# Realm ids 59-63 are fixed, not new_realm's: the host half asks
+# Prometheus for them by number, and this scenario runs alone in its own
+# VM boot (tests/host/t-realm-ids.sh lets it).
 pool_setup $((16 << 20)) $((4 << 20))
 policy load pool
 emu "realm_create 60" "rec_create 60 2"

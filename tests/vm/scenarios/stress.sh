@@ -50,7 +50,7 @@ rm -f /tmp/stop
 (
 	n=0
 	while [ ! -f /tmp/stop ]; do
-		sroscope policy cycle exact,contig,pool,adaptive -n 20 >/dev/null 2>&1 || exit 1
+		sroscope policy cycle exact,contig,pool,adaptive --count 20 >/dev/null 2>&1 || exit 1
 		n=$((n + 20))
 	done
 	echo "$n" >/tmp/swaps

@@ -73,6 +73,8 @@ else
 	addr=127.0.0.1:0
 fi
 pid=$(prop sroscope-export MainPID)
+# Realm 7, a fixed id: this runs alone in its own VM boot
+# (tests/host/t-realm-ids.sh lets it).
 echo "realm_create 7" >$CTL && echo "rec_create 7 1" >$CTL || bad "emulator commands failed"
 m=$(scrape "$addr")
 held=$(echo "$m" | awk '/^sroscope_held_bytes\{realm="7"/ { s += $2 } END { print s + 0 }')
