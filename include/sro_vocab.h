@@ -2,7 +2,7 @@
 /*
  * The one vocabulary of sroscope: every enumeration the kernel, the BPF
  * programs and user space share, each as one list. The enums below, the
- * name tables of user/vocab.c, the Prometheus labels, the JSON keys and
+ * name tables of user/lib/vocab.c, the Prometheus labels, the JSON keys and
  * the emulator's fault names are all expanded from these lists, so a
  * value added here reaches every table.
  *

@@ -21,12 +21,12 @@ $(BENCH_HOST)/bpf_cost: tests/bench/bpf_cost.c $(BENCH_HOST)/cost.skel.h $(LIBBP
 	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -I$(BPFTOOLS)/include \
 		-o $@ $< $(LIBBPF_A) -lelf -lz
 
-# The exporter's scrape with large books: its own modules over the same maps.
-SCRAPE_MODS := user/snapshot.c user/metrics.c user/prom.c user/format.c user/vocab.c user/common.c
-$(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c $(SCRAPE_MODS) $(wildcard user/*.h) \
+# The exporter's scrape with large books: the tool's own library (the
+# x86_64 build, this host's) over the same maps.
+$(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c build/x86_64/libsroscope.a \
 		$(BENCH_HOST)/cost.skel.h $(LIBBPF_A)
-	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) -Iinclude -Iuser -I$(BPFTOOLS)/include \
-		-o $@ tests/bench/scrape_cost.c $(SCRAPE_MODS) $(LIBBPF_A) -ljson-c -lcap -lelf -lz -lm
+	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) $(LIB_INC) -I$(BPFTOOLS)/include \
+		-o $@ $(filter %.c %.a,$^) $(USER_LIBS)
 
 bench-deps:
 	$(Q)scripts/install-deps.sh bpftrace wrk

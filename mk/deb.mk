@@ -10,7 +10,7 @@
 
 Q ?= @
 DEB_OUT := build/deb
-DEB_VERSION := $(shell sed -n 's/^\#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' user/common.h)
+DEB_VERSION := $(shell sed -n 's/^\#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' user/lib/common.h)
 DEB_FILE := $(DEB_OUT)/sroscope_$(DEB_VERSION)_amd64.deb
 DEB_SRC := $(DEB_OUT)/sroscope-$(DEB_VERSION)
 DEB_VMROOT := build/x86_64/vmroot
@@ -30,10 +30,10 @@ deb-deps:
 
 # The package's version is the binary's: debian/changelog must say it.
 deb-check-version:
-	$(Q)test -n "$(DEB_VERSION)" || { echo "deb: no SROSCOPE_VERSION in user/common.h"; exit 1; }
+	$(Q)test -n "$(DEB_VERSION)" || { echo "deb: no SROSCOPE_VERSION in user/lib/common.h"; exit 1; }
 	$(Q)v=$$(dpkg-parsechangelog -l debian/changelog -S Version) && \
 		test "$$v" = "$(DEB_VERSION)" || { \
-		echo "deb: debian/changelog is at $$v, user/common.h at $(DEB_VERSION):"; \
+		echo "deb: debian/changelog is at $$v, user/lib/common.h at $(DEB_VERSION):"; \
 		echo "     add an entry (dch -v $(DEB_VERSION)) or fix SROSCOPE_VERSION"; exit 1; }
 
 deb: deb-deps deb-check-version

@@ -16,23 +16,17 @@
 
 FUZZ_DIR := build/fuzz
 FUZZ_CC := clang
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Iinclude -Iuser
+FUZZ_SAN := address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,$(FUZZ_SAN) $(LIB_INC) -I$(BPFTOOLS)/include
 FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 20
 
-FUZZ_MODS_fuzz_tracefile := user/tracefile.c user/vocab.c
-FUZZ_LIBS_fuzz_tracefile := -lz
-FUZZ_MODS_fuzz_replay_plan := user/replay_plan.c user/tracefile.c user/vocab.c
-FUZZ_LIBS_fuzz_replay_plan := -lz
-FUZZ_MODS_fuzz_report := user/cmd_report.c user/outfile.c user/replay.c user/svg.c user/format.c user/vocab.c
-FUZZ_LIBS_fuzz_report := -ljson-c -lm
-FUZZ_MODS_fuzz_kstats := user/kstats.c user/format.c user/vocab.c
-FUZZ_LIBS_fuzz_kstats := -ljson-c
-FUZZ_MODS_fuzz_http := user/httpd.c user/prom.c
-FUZZ_LIBS_fuzz_http := -lmicrohttpd -lm
-FUZZ_MODS_fuzz_args := user/format.c user/vocab.c
-FUZZ_LIBS_fuzz_args := -ljson-c
+# Each target links the library built for fuzzing (instrumented, no
+# libFuzzer main; all but the tracer, as for the unit tests) and libbpf.
+# FUZZ_MODS_TARGET: sources beyond it (a command's, the kernel's).
+FUZZ_LIB_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(LIB_INC) -I$(BPFTOOLS)/include
+$(eval $(call sroscope_lib,$(FUZZ_DIR),$(FUZZ_CC),$(FUZZ_LIB_CFLAGS),$(filter-out user/lib/tracer.c,$(LIB_SRCS)),ar,$(LIBBPF_A)))
+FUZZ_MODS_fuzz_report := user/cmd/cmd_report.c
 FUZZ_KSRC := $(FUZZ_DIR)/ksrc
 FUZZ_MODS_fuzz_emu_ctl := $(FUZZ_KSRC)/rmm_emu_parse.c tests/fuzz/kshim/kstrtox.c
 FUZZ_INC_fuzz_emu_ctl := -Itests/fuzz/kshim -I$(FUZZ_KSRC)
@@ -45,10 +39,10 @@ $(FUZZ_KSRC)/%: $(wildcard kernel/patches/*.patch) scripts/series-file.sh
 $(FUZZ_DIR)/fuzz_emu_ctl: $(FUZZ_KSRC)/rmm_emu_parse.h $(wildcard tests/fuzz/kshim/linux/*.h)
 
 define fuzz_rule
-$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_MODS_$(1)) $(wildcard include/*.h user/*.h tests/fuzz/*.h)
+$(FUZZ_DIR)/$(1): tests/fuzz/$(1).c $(FUZZ_MODS_$(1)) $(FUZZ_DIR)/libsroscope.a $(LIBBPF_A) $(wildcard tests/fuzz/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  FUZZCC  $$@")
-	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_INC_$(1)) -o $$@ $$(filter %.c,$$^) $$(FUZZ_LIBS_$(1))
+	$$(Q)$$(FUZZ_CC) $$(FUZZ_CFLAGS) $$(FUZZ_INC_$(1)) -o $$@ $$(filter %.c %.a,$$^) $$(USER_LIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
 

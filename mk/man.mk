@@ -8,7 +8,7 @@ MAN_MK := $(lastword $(MAKEFILE_LIST))
 MAN_OUT := build/man
 MAN_PAGES := $(patsubst man/%.scd,$(MAN_OUT)/%,$(wildcard man/*.scd))
 # The pages carry the version the binary reports (sroscope --version).
-MAN_VERSION := $(shell sed -n 's/^\#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' user/common.h)
+MAN_VERSION := $(shell sed -n 's/^\#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' user/lib/common.h)
 
 .DELETE_ON_ERROR:
 .PHONY: man man-deps
@@ -22,7 +22,7 @@ man-deps:
 # a page not yet committed gets today's. scdoc's .nh comes before .TH,
 # which turns hyphenation back on and splits options such as --duration
 # across lines: say it again after .TH.
-$(MAN_OUT)/%: man/%.scd user/common.h $(MAN_MK) | man-deps
+$(MAN_OUT)/%: man/%.scd user/lib/common.h $(MAN_MK) | man-deps
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  MAN     $@")
 	$(Q)d=$$(git log -1 --format=%ct -- $< 2>/dev/null); \

@@ -20,12 +20,15 @@ BPF_ARCH := x86
 KBUILD := $(CACHE)/build-x86_64$(if $(filter 1,$(DEBUG)),-debug)
 endif
 
+include mk/lib.mk
+
 CC_USER := $(CROSS)gcc
-CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -I$(BUILD) -Iinclude
+CFLAGS_USER := -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -I$(BUILD) $(LIB_INC)
 CLANG_BPF := clang -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) \
 	-I$(BUILD) -Iinclude -I$(BPFTOOLS)/include -Wall -Wno-unused-function
 
-USER_SRCS := $(wildcard user/*.c)
+CMD_SRCS := $(wildcard user/cmd/*.c)
+USER_LIBS := -ljson-c -lmicrohttpd -lcap -lseccomp -lelf -lz -lm
 POLICY_SRCS := $(wildcard bpf/policies/*.bpf.c)
 POLICY_OBJS := $(patsubst bpf/policies/%.bpf.c,$(VMROOT)/lib/sroscope/policies/%.bpf.o,$(POLICY_SRCS))
 
@@ -89,12 +92,14 @@ $(BUILD)/sroscope.skel.h: $(BUILD)/sroscope.bpf.o $(BPFTOOL)
 	$(if $(filter 0,$(V)),@echo "  GEN     $@")
 	$(Q)$(BPFTOOL) gen skeleton $< name sroscope_bpf > $@
 
-$(VMROOT)/bin/sroscope: $(USER_SRCS) $(wildcard user/*.h) include/sroscope.h include/sro_vocab.h \
-		$(BUILD)/sroscope.skel.h $(LIBBPF_TARGET)
+# The library, and the commands linked against it.
+$(eval $(call sroscope_lib,$(BUILD),$(CC_USER),$(CFLAGS_USER) $(LIBBPF_CFLAGS),$(LIB_SRCS),$(CROSS)ar,$(LIBBPF_TARGET) $(BUILD)/sroscope.skel.h))
+
+$(VMROOT)/bin/sroscope: $(patsubst user/%.c,$(BUILD)/obj/%.o,$(CMD_SRCS)) $(BUILD)/libsroscope.a $(LIBBPF_TARGET)
 	$(Q)mkdir -p $(@D)
-	$(if $(filter 0,$(V)),@echo "  CC      $@")
-	$(Q)$(CC_USER) $(CFLAGS_USER) $(LIBBPF_CFLAGS) \
-		-o $@ $(USER_SRCS) $(LIBBPF_LIBS) -ljson-c -lmicrohttpd -lcap -lseccomp -lelf -lz -lm
+	$(if $(filter 0,$(V)),@echo "  LD      $@")
+	$(Q)$(CC_USER) -o $@ $(filter %.o %.a,$^) $(LIBBPF_LIBS) $(USER_LIBS)
+-include $(patsubst user/%.c,$(BUILD)/obj/%.d,$(CMD_SRCS))
 
 # Scripts run inside the VM (the demo).
 VM_SCRIPTS := $(patsubst scripts/vm/%,$(VMROOT)/bin/%,$(wildcard scripts/vm/*))
@@ -103,12 +108,13 @@ $(VMROOT)/bin/%: scripts/vm/%
 	$(Q)mkdir -p $(@D)
 	$(Q)install -m 0755 $< $@
 
-# Test and benchmark helpers run inside the VM (tests/tools/*.c).
+# Test and benchmark helpers run inside the VM (tests/tools/*.c), with
+# the library (ndjson: its JSON paths).
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(VMROOT)/bin/%,$(wildcard tests/tools/*.c))
 tools: $(TEST_TOOLS)
-$(VMROOT)/bin/%: tests/tools/%.c
+$(VMROOT)/bin/%: tests/tools/%.c $(BUILD)/libsroscope.a
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC_USER) $(CFLAGS_USER) -o $@ $< -ljson-c
+	$(Q)$(CC_USER) $(CFLAGS_USER) -o $@ $< $(BUILD)/libsroscope.a -ljson-c
 
 # The exporter's unit, and this host's capsh (libcap2-bin) when it runs
 # in the VM, for t-95 to start the exporter within the unit's

@@ -2,10 +2,10 @@
 # helper of the in-VM tests (busybox has no jq).
 #
 #   make unit     build each tests/unit/test_*.c with the host gcc under
-#                 ASan and UBSan, with the user/ modules it tests, run them
+#                 ASan and UBSan, linked with libsroscope, run them
 #                 all and tests/unit/test_ndjson.sh; fail if any fails
 #
-# Included by the Makefile; alone: make -f mk/unit.mk unit
+# Included by the Makefile, after mk/tools.mk (the library, libbpf).
 
 Q ?= @
 V ?= 0
@@ -14,37 +14,30 @@ UNIT_DIR := build/unit
 UNIT_CC := gcc
 UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Iinclude -Iuser
-UNIT_LIBS := -lcmocka -ljson-c -lz -lm
+	-fno-omit-frame-pointer $(LIB_INC) -I$(BPFTOOLS)/include
+UNIT_LIBS := -lcmocka $(USER_LIBS)
 
-# The user/ modules a test links: user/NAME.c for test_NAME.c unless set;
-# UNIT_LIBS_test_NAME: libraries it needs beyond UNIT_LIBS.
-# Never user/sroscope.c or anything that needs libbpf.
-UNIT_MODS_test_format := user/format.c user/vocab.c
-UNIT_MODS_test_tracefile := user/tracefile.c user/vocab.c
-UNIT_MODS_test_hist := user/hist.c user/format.c user/vocab.c
-UNIT_MODS_test_kstats := user/kstats.c user/format.c user/vocab.c
-UNIT_MODS_test_numopt := user/numopt.c user/format.c user/vocab.c
-UNIT_MODS_test_replay_plan := user/replay_plan.c user/replay.c user/tracefile.c user/format.c user/vocab.c
-UNIT_LIBS_test_httpd := -lmicrohttpd
-UNIT_MODS_test_report := user/cmd_report.c user/outfile.c user/replay.c user/replay_plan.c user/tracefile.c \
-	user/svg.c user/format.c user/vocab.c
+# Each test links the library built with the sanitizers (all of it but
+# the tracer, which needs the kernel's BTF), and libbpf for the modules
+# that use it. UNIT_MODS_test_NAME: sources it needs beyond (a command's).
+UNIT_LIB_SRCS := $(filter-out user/lib/tracer.c,$(LIB_SRCS))
+$(eval $(call sroscope_lib,$(UNIT_DIR),$(UNIT_CC),$(UNIT_CFLAGS),$(UNIT_LIB_SRCS),ar,$(LIBBPF_A)))
+UNIT_MODS_test_report := user/cmd/cmd_report.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
-unit_mods = $(or $(UNIT_MODS_$(1)),user/$(patsubst test_%,%,$(1)).c)
 
 define unit_rule
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(call unit_mods,$(1)) $(wildcard include/*.h user/*.h tests/unit/*.h)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_MODS_$(1)) $(UNIT_DIR)/libsroscope.a $(LIBBPF_A) $(wildcard tests/unit/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  CC      $$@")
-	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c,$$^) $$(UNIT_LIBS) $$(UNIT_LIBS_$(1))
+	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c %.a,$$^) $$(UNIT_LIBS)
 endef
 $(foreach b,$(UNIT_BINS),$(eval $(call unit_rule,$(notdir $(b)))))
 
-$(UNIT_DIR)/ndjson: tests/tools/ndjson.c
+$(UNIT_DIR)/ndjson: tests/tools/ndjson.c $(UNIT_DIR)/libsroscope.a
 	$(Q)mkdir -p $(@D)
 	$(if $(filter 0,$(V)),@echo "  CC      $@")
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< -ljson-c
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ -ljson-c
 
 # Each test's output goes to its .log, shown when it fails (or with V=1).
 .PHONY: unit

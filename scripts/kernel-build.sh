@@ -24,6 +24,9 @@ TARBALL=/usr/src/linux-source-6.12.tar.xz
 SRC=$CACHE/linux
 V=${V:-0}
 
+PROGRESS_NAME=kernel-build
+. "$REPO/scripts/lib/progress.sh"
+
 die() { echo "kernel-build: $*" >&2; exit 1; }
 say() { echo "kernel-build: $*" >&2; }
 
@@ -35,7 +38,8 @@ series_hash() {
 prepare_source() {
 	[ -f "$TARBALL" ] || die "$TARBALL missing: run scripts/install-deps.sh"
 	if [ ! -d "$SRC/.git" ]; then
-		say "extracting linux-source-6.12 into $SRC"
+		say "extracting linux-source-6.12 into $SRC (once, 2-3 minutes)"
+		progress_start "extracting and committing linux-source-6.12"
 		rm -rf "$SRC.tmp"
 		mkdir -p "$SRC.tmp"
 		tar -xf "$TARBALL" -C "$SRC.tmp" --strip-components=1
@@ -50,6 +54,7 @@ prepare_source() {
 			git tag sroscope-base
 		)
 		mv "$SRC.tmp" "$SRC"
+		progress_stop
 	fi
 	want=$(series_hash)
 	have=$(cat "$CACHE/linux.series" 2>/dev/null || true)
@@ -125,6 +130,9 @@ if command -v ccache >/dev/null; then
 fi
 [ -n "$CROSS" ] && MAKE="$MAKE CROSS_COMPILE=$CROSS"
 MAKE="$MAKE$NOTRACE"
+# The build itself is not -s: its "  CC  file" lines go to the log, and
+# counting them is the progress shown every 30 s.
+BUILD_MAKE=$MAKE
 [ "$V" = 1 ] || MAKE="$MAKE -s"
 
 if [ "$(cat "$BUILD/.sroscope-config" 2>/dev/null)" != "$config_inputs" ]; then
@@ -143,12 +151,29 @@ if [ "$(cat "$BUILD/.sroscope-config" 2>/dev/null)" != "$config_inputs" ]; then
 	echo "$config_inputs" >"$BUILD/.sroscope-config"
 fi
 
+# Progress: build steps logged so far, against the last full build's.
+STEPS=$CACHE/kernel-steps-$(basename "$BUILD")
+steps_done() {
+	n=$(grep -c '^  [A-Z]' "$BUILD/build.log" || true)
+	total=$(cat "$STEPS" 2>/dev/null || true)
+	if [ -n "$total" ] && [ "$n" -le "$total" ]; then
+		echo "$n of about $total steps"
+	else
+		echo "$n steps"
+	fi
+}
 say "building $ARCH kernel (log: $BUILD/build.log)"
 start=$(date +%s)
-if ! eval "$MAKE $TARGET" >"$BUILD/build.log" 2>&1; then
+progress_start "building $ARCH kernel" steps_done
+if ! eval "$BUILD_MAKE $TARGET" >"$BUILD/build.log" 2>&1; then
+	progress_stop
 	grep -E "error|Error" "$BUILD/build.log" | head -40 >&2
 	die "build failed, see $BUILD/build.log"
 fi
+progress_stop
+# A build from scratch sets the scale for the next one's progress.
+n=$(grep -c '^  [A-Z]' "$BUILD/build.log" || true)
+[ "$n" -lt "$(cat "$STEPS" 2>/dev/null || echo 0)" ] || echo "$n" >"$STEPS"
 [ "$V" = 1 ] && cat "$BUILD/build.log" >&2
 grep -E "warning:" "$BUILD/build.log" >&2 || true
 say "built in $(($(date +%s) - start)) s"

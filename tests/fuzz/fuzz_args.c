@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: the parsers of sroscope's command-line values
- * (user/format.c): sizes (--min-size, --pool), durations (--duration,
+ * (user/lib/format.c): sizes (--min-size, --pool), durations (--duration,
  * --age, intervals) and event lists (--events). argp itself is glibc's;
  * what sroscope adds is these. The first byte picks the parser, the rest
  * (up to a NUL) is the argument, as argv would carry it.

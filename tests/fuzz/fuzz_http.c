@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: the exporter's HTTP side (user/httpd.c) on any bytes
+ * libFuzzer target: the exporter's HTTP side (user/export/httpd.c) on any bytes
  * a client could send, through libmicrohttpd as the exporter runs it; and
  * the same bytes as a --listen address. Each input is one connection over
  * a TCP connection to the server on loopback, as a scraper makes it:

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: the parser of the kernel's sro/stats
- * (user/kstats.c), which the exporter runs on every scrape.
+ * (user/lib/kstats.c), which the exporter runs on every scrape.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: the replay plan builder (user/replay_plan.c) on any
+ * libFuzzer target: the replay plan builder (user/lab/replay_plan.c) on any
  * trace the reader takes. Whatever the sizes, counts and addresses, it
  * must build a plan or say why, in time linear-ish in the input (the
  * fuzzer's -timeout), and never read out of bounds or leak (ASan, UBSan).

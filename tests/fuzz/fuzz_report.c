@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: sroscope report (user/cmd_report.c) on any results
+ * libFuzzer target: sroscope report (user/cmd/cmd_report.c) on any results
  * file, text and HTML output. It must report, or refuse the file with an
  * error, and never crash, abort in json-c, or leak (ASan, UBSan).
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: the trace-file reader (user/tracefile.c) on any
+ * libFuzzer target: the trace-file reader (user/lib/tracefile.c) on any
  * bytes. It must return every intact event, then 0 or -1 with an error
  * message, and never read out of bounds, loop or leak (ASan, UBSan).
  */

@@ -34,7 +34,7 @@ MIRROR=${DEB_MIRROR:-http://deb.debian.org/debian}
 MAX_DAYS=${DEB_CHROOT_MAX_DAYS:-7}
 CHROOT_CACHE=$CACHE/deb-chroot
 BASE=$CHROOT_CACHE/bookworm-minbase.tar.gz
-VERSION=$(sed -n 's/^#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$REPO/user/common.h")
+VERSION=$(sed -n 's/^#define SROSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$REPO/user/lib/common.h")
 DEB=$(realpath -m "${1:-$REPO/build/deb/sroscope_${VERSION}_amd64.deb}")
 failures=0
 fail() {

@@ -71,7 +71,7 @@ grep -q 'define RMI_DESC_STATE[[:space:]]*GENMASK_ULL(63, 62)' "$HDR" ||
 	fail "the series' descriptor state is not bits 63:62"
 
 # The names the events and sroscope print are the header's ids.
-for tbl in "$EVT" "$REPO/user/format.c"; do
+for tbl in "$EVT" "$REPO/user/lib/format.c"; do
 	grep -oE '(0xC4000|SRO_RMI_FID\(0x)[0-9a-fA-F]+\)?, "[A-Z0-9_]+"' "$tbl" |
 		sed -E 's/^0xC4000/0x/; s/^SRO_RMI_FID\(//; s/\)?, "/ /; s/"$//' |
 		while read -r id name; do

@@ -31,6 +31,8 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "jsonpath.h"
+
 static const char usage[] =
 	"usage: ndjson check FILE\n"
 	"       ndjson count FILE [KEY=VALUE...]\n"
@@ -219,18 +221,6 @@ static struct json_object *read_document(const char *path)
 	return o;
 }
 
-/* An array index: digits only, below @len. */
-static bool array_index(const char *s, size_t len, size_t *idx)
-{
-	char *end;
-
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	*idx = strtoul(s, &end, 10);
-	return !errno && !*end && *idx < len;
-}
-
 /*
  * The value at @path in @root into @v (NULL for a JSON null); false,
  * reported, when there is none.
@@ -238,27 +228,10 @@ static bool array_index(const char *s, size_t len, size_t *idx)
 static bool lookup(struct json_object *root, const char *path,
 		   struct json_object **v)
 {
-	struct json_object *cur = root;
-	char *copy, *part, *save;
-	bool found = true;
-	size_t idx;
-
-	copy = strdup(path);
-	part = strcmp(path, ".") ? strtok_r(copy, ".", &save) : NULL;
-	for (; part && found; part = strtok_r(NULL, ".", &save)) {
-		if (json_object_is_type(cur, json_type_object))
-			found = json_object_object_get_ex(cur, part, &cur);
-		else if (json_object_is_type(cur, json_type_array) &&
-			 array_index(part, json_object_array_length(cur), &idx))
-			cur = json_object_array_get_idx(cur, idx);
-		else
-			found = false;	/* also: below a null */
-	}
-	free(copy);
-	if (!found)
-		fprintf(stderr, "ndjson: %s: no value at %s\n", fname, path);
-	*v = cur;
-	return found;
+	if (json_path_find(root, path, v))
+		return true;
+	fprintf(stderr, "ndjson: %s: no value at %s\n", fname, path);
+	return false;
 }
 
 static int cmd_get(const char *path, const char *at, bool length)

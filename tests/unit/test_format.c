@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Renderings and command-line parsers (user/format.h). */
+/* Renderings and command-line parsers (user/lib/format.h). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Histograms (user/hist.c): slots, sums, quantiles, and the exact text. */
+/* Histograms (user/lib/hist.c): slots, sums, quantiles, and the exact text. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

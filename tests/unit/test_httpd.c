@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The exporter's --listen parser and the address it reports
- * (user/httpd.c): every port is 1 to 65535 in digits, nothing wraps, and
+ * (user/export/httpd.c): every port is 1 to 65535 in digits, nothing wraps, and
  * the address printed is the one the kernel bound.
  */
 #include <setjmp.h>

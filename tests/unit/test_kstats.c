@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The parser of the kernel's sro/stats (user/kstats.c). */
+/* The parser of the kernel's sro/stats (user/lib/kstats.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

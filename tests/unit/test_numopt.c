@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The numbers of the command line and their limits (user/numopt.h). */
+/* The numbers of the command line and their limits (user/lib/numopt.h). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Files written whole (user/outfile.c: replay's results, report's HTML):
+ * Files written whole (user/lib/outfile.c: replay's results, report's HTML):
  * 0600, in place only once complete, never through a symbolic link, the
  * previous file kept when a run gives up.
  */

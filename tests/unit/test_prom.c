@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The Prometheus text writer (user/prom.c): exact lines, escaping, histograms. */
+/* The Prometheus text writer (user/export/prom.c): exact lines, escaping, histograms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

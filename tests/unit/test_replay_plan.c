@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Replay plans (user/replay_plan.c) of the reference workloads, and the
- * replay's accounting (user/replay.c) on made-up events.
+ * Replay plans (user/lab/replay_plan.c) of the reference workloads, and the
+ * replay's accounting (user/lab/replay.c) on made-up events.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * sroscope report (user/cmd_report.c) on results files: what the replay
- * writes (user/replay.c) is read back, and a damaged file (a field
+ * sroscope report (user/cmd/cmd_report.c) on results files: what the replay
+ * writes (user/lab/replay.c) is read back, and a damaged file (a field
  * missing or of another type, an object where an array belongs, numbers
  * out of range, JSON cut short) is refused with the file and the field
  * named, never a crash.

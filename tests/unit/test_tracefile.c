@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * The trace file (user/tracefile.c): round trips, and a reader that turns
+ * The trace file (user/lib/tracefile.c): round trips, and a reader that turns
  * every kind of damage into an error with an offset. Bad files are built
  * byte by byte from docs/trace-file.md, not with the writer, so the test
  * also holds the format to its description.

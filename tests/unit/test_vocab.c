@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* The vocabulary (include/sro_vocab.h) and its lookups (user/vocab.h). */
+/* The vocabulary (include/sro_vocab.h) and its lookups (user/lib/vocab.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

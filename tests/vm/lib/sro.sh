@@ -272,7 +272,7 @@ nj() {
 	ndjson "$@" || fail "ndjson $* failed"
 }
 
-# The human size top prints: as format_bytes() (user/format.c).
+# The human size top prints: as format_bytes() (user/lib/format.c).
 human() {
 	awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1; d = b
 		while (d >= 1024 && i < 4) { d /= 1024; i++ }

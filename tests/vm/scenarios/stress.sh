@@ -130,6 +130,21 @@ expect_eq "sroscope leaks: given up = kernel" "$(nj get /tmp/lk.out given_up_byt
 	"$(( $(stat leaked_bytes) - base_leaked ))"
 unret=$(awk -F' ' '$1 ~ /^sroscope_realm_unreturned_bytes\{/ { n += $2 } END { print n + 0 }' /tmp/metrics)
 expect_eq "exporter: scrape errors" "$(awk '$1 == "sroscope_exporter_scrape_errors_total" { print $2 }' /tmp/metrics)" 0
+if [ "$(nj get /tmp/lk.out unreturned_bytes)" != "$unret" ]; then
+	# Which realms differ, and whether each tool agrees with itself: the
+	# exporter's outstanding blocks against its counters.
+	echo "  exporter: outstanding blocks $(awk '$1 ~ /^sroscope_outstanding_bytes\{/ { n += $2 } END { print n + 0 }' /tmp/metrics) bytes," \
+		"held by the counters $(awk '$1 ~ /^sroscope_held_bytes\{/ { n += $2 } END { print n + 0 }' /tmp/metrics) bytes"
+	n=$(nj len /tmp/lk.out destroyed)
+	i=0
+	while [ "$i" -lt "$n" ]; do
+		r=$(nj get /tmp/lk.out "destroyed.$i.realm")
+		echo "  realm $r: leaks $(nj get /tmp/lk.out "destroyed.$i.unreturned_bytes") (donated $(nj get /tmp/lk.out "destroyed.$i.donated_bytes"))," \
+			"exporter $(awk -v k="sroscope_realm_unreturned_bytes{realm=\"$r\"}" '$1 == k { print $2 }' /tmp/metrics)"
+		i=$((i + 1))
+	done
+	grep -E '^sroscope_(realm_unreturned|held)_bytes' /tmp/metrics | sed 's/^/  metrics: /' | head -200
+fi
 expect_eq "sroscope leaks = exporter (unreturned bytes)" "$(nj get /tmp/lk.out unreturned_bytes)" "$unret"
 expect_eq "sroscope leaks = exporter (unknown reclaims)" "$(nj get /tmp/lk.out losses.unknown_reclaims)" \
 	"$(awk '$1 == "sroscope_lost_events_total{reason=\"unknown_reclaim\"}" { print $2 }' /tmp/metrics)"

@@ -3,7 +3,7 @@
  * sroscope export: a Prometheus exporter. Each scrape of /metrics reads
  * the BPF maps (batch lookups) and the kernel's sro/stats, so no event
  * stream is needed and a scrape costs nothing on the traced path. HTTP is
- * user/httpd.c's (libmicrohttpd, one thread: scrapes one at a time).
+ * user/export/httpd.c's (libmicrohttpd, one thread: scrapes one at a time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,7 +33,9 @@ static struct {
 	const char *listen;
 	const char *stats_path;
 	const char *user;	/* NULL: the default */
+	struct tracer_opts tracer;
 } env = {
+	.tracer = TRACER_OPTS_DEFAULT,
 	.listen = DEFAULT_LISTEN,
 	.stats_path = SRO_STATS_PATH,
 };
@@ -74,9 +76,17 @@ static const struct argp_option options[] = {
 	{},
 };
 
+/* The tracer's options fill in env.tracer (parse_opt, ARGP_KEY_INIT). */
+static const struct argp_child children[] = {
+	{ &tracer_argp }, { &verbose_argp }, { &help_argp }, {},
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case ARGP_KEY_INIT:
+		tracer_argp_init(state, children, &env.tracer);
+		break;
 	case 'l':
 		env.listen = arg;
 		break;
@@ -107,20 +117,11 @@ static double wall_seconds(void)
 /* The kernel's counters, or NULL when they cannot be read now. */
 static const struct kstats *read_kstats(struct exporter *x, struct kstats *k)
 {
-	char buf[64 * 1024];
-	ssize_t n, len = 0;
-
 	if (x->stats_fd < 0)
 		x->stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
 	if (x->stats_fd < 0)
 		return NULL;
-	/* A seq_file: read from the start each time. */
-	if (lseek(x->stats_fd, 0, SEEK_SET) < 0)
-		return NULL;
-	while (len < (ssize_t)sizeof(buf) &&
-	       (n = read(x->stats_fd, buf + len, sizeof(buf) - len)) > 0)
-		len += n;
-	return kstats_parse(buf, len, k) ? NULL : k;
+	return kstats_read_fd(x->stats_fd, k) ? NULL : k;
 }
 
 static void read_prog_stats(struct exporter *x)
@@ -194,9 +195,6 @@ static char *collect(void *ctx, size_t *len)
 
 int cmd_export(int argc, char **argv)
 {
-	const struct argp_child children[] = {
-		{ &tracer_argp }, { &verbose_argp }, { &help_argp }, {},
-	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 		.children = children,
@@ -242,7 +240,7 @@ int cmd_export(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	x.tracer = tracer_start("export");
+	x.tracer = tracer_start("export", &env.tracer);
 	if (!x.tracer)
 		return 1;
 	x.health.start_time = wall_seconds();

@@ -24,7 +24,10 @@ static struct {
 	uint64_t events;
 	uint64_t invalid;
 	uint64_t flushed;	/* ts of the last flush */
-} env;
+	struct tracer_opts tracer;
+} env = {
+	.tracer = TRACER_OPTS_DEFAULT,
+};
 
 static const char doc[] =
 "Record the SRO events of this host into FILE until Ctrl-C (or -d).\n"
@@ -45,9 +48,18 @@ static const struct argp_option options[] = {
 	{},
 };
 
+/* The tracer's options fill in env.tracer (parse_opt, ARGP_KEY_INIT). */
+static const struct argp_child children[] = {
+	{ &stream_argp }, { &tracer_argp }, { &verbose_argp },
+	{ &help_argp }, {},
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case ARGP_KEY_INIT:
+		tracer_argp_init(state, children, &env.tracer);
+		break;
 	case 'f':
 		env.force = true;
 		break;
@@ -104,10 +116,6 @@ static void fill_info(struct trace_info *info)
 
 int cmd_record(int argc, char **argv)
 {
-	const struct argp_child children[] = {
-		{ &stream_argp }, { &tracer_argp }, { &verbose_argp },
-		{ &help_argp }, {},
-	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 		.args_doc = "FILE", .children = children,
@@ -120,9 +128,8 @@ int cmd_record(int argc, char **argv)
 
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
 		return 2;
-	tracer_opts.emit_mask = stream_opts.mask;
 	handle_exit_signals();
-	t = tracer_start("record");
+	t = tracer_start("record", &env.tracer);
 	if (!t)
 		return 1;
 	fill_info(&info);
@@ -137,7 +144,7 @@ int cmd_record(int argc, char **argv)
 	}
 	fprintf(stderr, "Recording SRO events to %s... Hit Ctrl-C to end.\n",
 		env.path);
-	err = tracer_stream(t, stream_opts.duration_ns, write_event, NULL);
+	err = tracer_stream(t, env.tracer.duration_ns, write_event, NULL);
 	if (!tracer_snapshot(t, &snap, 0)) {
 		for (i = 0; i < SRO_LOSS_NR; i++)
 			tot.losses[i] = snap.losses[i];

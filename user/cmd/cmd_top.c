@@ -16,7 +16,9 @@ static struct {
 	struct interval iv;
 	bool noclear;
 	uint32_t rows;
+	struct tracer_opts tracer;
 } env = {
+	.tracer = TRACER_OPTS_DEFAULT,
 	.iv = { .ns = 1000000000ULL },
 	.rows = 20,
 };
@@ -161,7 +163,8 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 int cmd_top(int argc, char **argv)
 {
 	const struct report_command c = {
-		.name = "top", .options = options, .parser = parse_opt,
+		.name = "top", .opts = &env.tracer,
+		.options = options, .parser = parse_opt,
 		.doc = doc, .iv = &env.iv, .what = SNAP_DONATIONS, .report = show,
 	};
 

@@ -12,7 +12,6 @@
 
 #include "commands.h"
 #include "common.h"
-#include "policy.h"
 
 struct subcommand {
 	const char *name;

@@ -25,7 +25,10 @@ static struct {
 	struct interval iv;
 	unsigned int show;
 	bool clear;	/* per-interval values, not cumulative */
-} env;
+	struct tracer_opts tracer;
+} env = {
+	.tracer = TRACER_OPTS_DEFAULT,
+};
 
 static const char doc[] =
 "Histograms of SRO request sizes, block orders, operation durations,\n"
@@ -174,7 +177,8 @@ static void report(const struct snapshot *cur, const struct snapshot *prev,
 int cmd_hist(int argc, char **argv)
 {
 	const struct report_command c = {
-		.name = "hist", .options = options, .parser = parse_opt,
+		.name = "hist", .opts = &env.tracer,
+		.options = options, .parser = parse_opt,
 		.doc = doc, .iv = &env.iv, .what = 0, .report = report,
 	};
 

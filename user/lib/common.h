@@ -78,15 +78,6 @@ struct run_as {
  */
 int drop_privileges(const char *what, const struct run_as *as);
 
-/*
- * Read the value of a "key value" line from a file such as
- * SRO_STATS_PATH. Lines may have several words before the value ("source
- * exact allocs 3"): @key is everything before the last word.
- * Return 0 and fill @val, or -errno.
- */
-int read_stat(const char *path, const char *key, char *val, size_t len);
-int read_stat_u64(const char *path, const char *key, uint64_t *val);
-
 /* Monotonic time since boot, as the kernel's ktime_get_boottime_ns(). */
 uint64_t boottime_ns(void);
 

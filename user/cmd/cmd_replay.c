@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sroscope replay: what each policy would have done with a recorded
- * request stream. The trace becomes a plan (user/replay_plan.c) that the
+ * request stream. The trace becomes a plan (user/lab/replay_plan.c) that the
  * emulated RMM replays once per policy, under the same memory condition
  * (fresh, or fragmented by the emulator's fragmenter), while the tracer
  * watches: requests served and failed, allocation latency per request
@@ -193,17 +193,7 @@ static int emu(const char *fmt, ...)
 /* The kernel's counters now; false if they cannot be read. */
 static bool kstats_now(struct kstats *k)
 {
-	char buf[64 * 1024];
-	ssize_t n, len = 0;
-	int fd = open(SRO_STATS_PATH, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	while (len < (ssize_t)sizeof(buf) &&
-	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
-		len += n;
-	close(fd);
-	return !kstats_parse(buf, len, k);
+	return !kstats_read(SRO_STATS_PATH, k);
 }
 
 /* Emulator state: "realm N KEY V" lines; -1 if absent. */
@@ -427,6 +417,7 @@ static void state_parse(char *buf, struct host_state *s)
 static void host_restore(const struct host_state *s, char *said, size_t len)
 {
 	char name[32] = "", *state;
+	struct kstats k;
 	size_t i, n = 0;
 	int destroyed = 0;
 
@@ -444,7 +435,9 @@ static void host_restore(const struct host_state *s, char *said, size_t len)
 		n += snprintf(said + n, len - n, "%d emulator realm%s destroyed, ",
 			      destroyed, destroyed > 1 ? "s" : "");
 	if (s->policy[0]) {
-		read_stat(SRO_STATS_PATH, "policy", name, sizeof(name));
+		if (kstats_read(SRO_STATS_PATH, &k))
+			k.policy[0] = '\0';
+		snprintf(name, sizeof(name), "%s", k.policy);
 		if (!strcmp(name, s->policy)) {
 			policy_cmd("unload", NULL);
 			n += snprintf(said + n, len - n, "policy %s unloaded, ", s->policy);
@@ -560,6 +553,8 @@ static int run_policy(const struct plan *p, const char *policy,
 	uint32_t map[PLAN_MAX_REALMS];
 	uint64_t before[PLAN_MAX_REALMS] = {};
 	struct kstats k0, k1;
+	/* Only the events the replay's accounting reads (replay.c). */
+	struct tracer_opts tracer = TRACER_OPTS_DEFAULT;
 	struct tracer *t;
 	char cmd[128], pool[32];
 	uint64_t orders[16];
@@ -600,7 +595,9 @@ static int run_policy(const struct plan *p, const char *policy,
 		goto out;
 	}
 	/* A policy loaded from a file goes by the name it gives itself. */
-	read_stat(SRO_STATS_PATH, "policy", host.policy, sizeof(host.policy));
+	if (!kstats_read(SRO_STATS_PATH, &k0))
+		snprintf(host.policy, sizeof(host.policy), "%.*s",
+			 (int)sizeof(host.policy) - 1, k0.policy);
 	state_write();
 	/*
 	 * The trace shows refusals the RMM kept up until the kernel gave up:
@@ -627,7 +624,8 @@ static int run_policy(const struct plan *p, const char *policy,
 		err = -EIO;
 		goto out;
 	}
-	t = tracer_start("replay");
+	tracer.emit_mask = REPLAY_EVENTS;
+	t = tracer_start("replay", &tracer);
 	if (!t) {
 		err = -EIO;
 		goto out;
@@ -757,7 +755,6 @@ int cmd_replay(int argc, char **argv)
 		plan_free(&p);
 		return 1;
 	}
-	tracer_opts.emit_mask = REPLAY_EVENTS;
 	top = replay_header(&p, env.trace, env.fragment_mb, env.pool_bytes,
 			    env.speed);
 	json_object_object_add(json_object_object_get(top, "condition"),

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* The subcommands of sroscope: one file each (user/cmd_*.c, policy.c). */
+/*
+ * The subcommands of sroscope, one file each (user/cmd/cmd_*.c): argument
+ * parsing and rendering over the libraries of user/lib, user/export and
+ * user/lab.
+ */
 #ifndef SROSCOPE_COMMANDS_H
 #define SROSCOPE_COMMANDS_H
 
@@ -13,5 +17,6 @@ int cmd_record(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 #endif

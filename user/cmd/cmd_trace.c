@@ -19,8 +19,11 @@ static struct {
 	bool json;
 	const char *input;
 	uint64_t printed;
+	struct tracer_opts tracer;
 	uint64_t start_ts;
-} env;
+} env = {
+	.tracer = TRACER_OPTS_DEFAULT,
+};
 
 static const char doc[] =
 "Print every SRO event: requests, allocations, donations, reclaims, frees,\n"
@@ -56,9 +59,18 @@ static void set_input(struct argp_state *state, const char *arg)
 	env.input = arg;
 }
 
+/* The tracer's options fill in env.tracer (parse_opt, ARGP_KEY_INIT). */
+static const struct argp_child children[] = {
+	{ &stream_argp }, { &tracer_argp }, { &timestamp_argp },
+	{ &verbose_argp }, { &help_argp }, {},
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case ARGP_KEY_INIT:
+		tracer_argp_init(state, children, &env.tracer);
+		break;
 	case 'j':
 		env.json = true;
 		break;
@@ -82,14 +94,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 static bool wanted(const struct sro_event *e)
 {
-	if (!(stream_opts.mask & (1U << e->type)))
+	if (!(env.tracer.emit_mask & (1U << e->type)))
 		return false;
 	/* Live, the BPF side filters; a file is filtered here. */
-	if (tracer_opts.realm && e->realm != tracer_opts.realm)
+	if (env.tracer.realm && e->realm != env.tracer.realm)
 		return false;
 	/* As the BPF side: events without a byte size pass. */
 	return e->type == SRO_EV_DONATE_RESULT || !e->size ||
-	       e->size >= tracer_opts.min_size;
+	       e->size >= env.tracer.min_size;
 }
 
 static int print_event(void *ctx, const struct sro_event *e)
@@ -157,10 +169,6 @@ static int trace_file(void)
 
 int cmd_trace(int argc, char **argv)
 {
-	const struct argp_child children[] = {
-		{ &stream_argp }, { &tracer_argp }, { &timestamp_argp },
-		{ &verbose_argp }, { &help_argp }, {},
-	};
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 		.args_doc = "[FILE]", .children = children,
@@ -174,15 +182,14 @@ int cmd_trace(int argc, char **argv)
 	if (env.input)
 		return trace_file();
 
-	tracer_opts.emit_mask = stream_opts.mask;
 	handle_exit_signals();
-	t = tracer_start("trace");
+	t = tracer_start("trace", &env.tracer);
 	if (!t)
 		return 1;
 	env.start_ts = boottime_ns();
 	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");
 	print_header();
-	err = tracer_stream(t, stream_opts.duration_ns, print_event, NULL);
+	err = tracer_stream(t, env.tracer.duration_ns, print_event, NULL);
 	if (err)
 		fprintf(stderr, "sroscope trace: %s\n", errstr(err));
 	if (!tracer_snapshot(t, &snap, 0)) {

@@ -54,4 +54,12 @@ struct kstats {
  */
 int kstats_parse(const char *text, size_t len, struct kstats *k);
 
+/*
+ * The one reader of sro/stats: the file @fd from its start (a seq_file
+ * kept open, as the exporter does), or the file at @path. 0 or -errno
+ * (-EINVAL: nothing understood).
+ */
+int kstats_read_fd(int fd, struct kstats *k);
+int kstats_read(const char *path, struct kstats *k);
+
 #endif

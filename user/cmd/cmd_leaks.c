@@ -30,8 +30,10 @@ static struct {
 	bool stacks;
 	struct ksyms *ksyms;
 	uint64_t start_ts;
+	struct tracer_opts tracer;
 } env = {
 	.age_ns = 60000000000ULL,
+	.tracer = TRACER_OPTS_DEFAULT,
 };
 
 static const char doc[] =
@@ -68,7 +70,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 's':
 		env.stacks = true;
-		tracer_opts.capture_stacks = true;
+		env.tracer.capture_stacks = true;
 		break;
 	case ARGP_KEY_ARG:
 		parse_interval_arg(state, arg, &env.iv);
@@ -432,7 +434,8 @@ static void report(const struct snapshot *cur, const struct snapshot *prev,
 int cmd_leaks(int argc, char **argv)
 {
 	const struct report_command c = {
-		.name = "leaks", .options = options, .parser = parse_opt,
+		.name = "leaks", .opts = &env.tracer,
+		.options = options, .parser = parse_opt,
 		.doc = doc, .iv = &env.iv, .what = SNAP_DONATIONS, .report = report,
 	};
 

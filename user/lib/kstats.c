@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "format.h"
 #include "kstats.h"
@@ -94,4 +96,32 @@ int kstats_parse(const char *text, size_t len, struct kstats *k)
 			known++;
 	}
 	return known ? 0 : -EINVAL;
+}
+
+int kstats_read_fd(int fd, struct kstats *k)
+{
+	char buf[64 * 1024];
+	ssize_t n = 0, len = 0;
+
+	/* A seq_file: read from the start each time. */
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	while (len < (ssize_t)sizeof(buf) &&
+	       (n = read(fd, buf + len, sizeof(buf) - len)) > 0)
+		len += n;
+	if (n < 0)
+		return -errno;
+	return kstats_parse(buf, len, k);
+}
+
+int kstats_read(const char *path, struct kstats *k)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = kstats_read_fd(fd, k);
+	close(fd);
+	return err;
 }

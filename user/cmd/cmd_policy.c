@@ -32,8 +32,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "commands.h"
 #include "common.h"
-#include "policy.h"
+#include "kstats.h"
 #include "vocab.h"
 
 #define BPFFS_DIR	"/sys/fs/bpf"
@@ -733,36 +734,29 @@ static int do_list(void)
 
 static int do_status(void)
 {
-	char active[64], key[64], name[BPF_OBJ_NAME_LEN];
-	uint64_t since, v;
+	char name[BPF_OBJ_NAME_LEN];
+	struct kstats k;
 	__u32 map_id;
 	unsigned int i;
 
-	if (read_stat(SRO_STATS_PATH, "policy", active, sizeof(active))) {
+	if (kstats_read(SRO_STATS_PATH, &k)) {
 		fprintf(stderr, "sroscope policy: cannot read %s: is this a kernel with the SRO series, and debugfs mounted?\n",
 			SRO_STATS_PATH);
 		return -ENOENT;
 	}
-	printf("active:     %s\n", active);
+	printf("active:     %s\n", k.policy);
 	if (!peek_pinned(&map_id, name, sizeof(name)))
 		printf("pinned:     %s (map id %u)\n", POLICY_PIN, map_id);
-	if (!read_stat_u64(SRO_STATS_PATH, "policy_since_ns", &since) && since)
+	if (k.policy_since_ns)
 		printf("since:      %.1f s ago\n",
-		       (boottime_ns() - since) / 1e9);
-	for (i = 0; i < SRO_SRC_NR; i++) {
-		snprintf(key, sizeof(key), "policy_decisions %s",
-			 sro_source_name(i));
-		if (!read_stat_u64(SRO_STATS_PATH, key, &v))
-			printf("decisions:  %-7s %llu\n", sro_source_name(i),
-			       (unsigned long long)v);
-	}
-	if (!read_stat_u64(SRO_STATS_PATH, "policy_fallbacks", &v))
-		printf("fallbacks:  %llu\n", (unsigned long long)v);
-	if (!read_stat_u64(SRO_STATS_PATH, "policy_invalid", &v))
-		printf("invalid:    %llu verdicts replaced by the default\n",
-		       (unsigned long long)v);
-	if (!read_stat_u64(SRO_STATS_PATH, "policy_swaps", &v))
-		printf("swaps:      %llu\n", (unsigned long long)v);
+		       (boottime_ns() - k.policy_since_ns) / 1e9);
+	for (i = 0; i < SRO_SRC_NR; i++)
+		printf("decisions:  %-7s %llu\n", sro_source_name(i),
+		       (unsigned long long)k.policy_decisions[i]);
+	printf("fallbacks:  %llu\n", (unsigned long long)k.policy_fallbacks);
+	printf("invalid:    %llu verdicts replaced by the default\n",
+	       (unsigned long long)k.policy_invalid);
+	printf("swaps:      %llu\n", (unsigned long long)k.policy_swaps);
 	return 0;
 }
 

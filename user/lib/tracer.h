@@ -19,41 +19,40 @@
 #include "snapshot.h"
 
 /*
- * What the tracer counts (-R, -m, --max-donations): options of every
- * command that runs it from the command line (argp child).
+ * What the tracer counts and streams: each command owns one, its argp
+ * children (tracer_argp: -R, -m, --max-donations; stream_argp, of trace
+ * and record: -e, -d, --ringbuf-size) fill it in, and tracer_start()
+ * copies it. Nothing else configures a tracer.
  */
 struct tracer_opts {
 	uint32_t realm;		/* 0: all */
 	uint64_t min_size;
 	uint32_t max_donations;
 	uint64_t ringbuf_size;
-	uint32_t emit_mask;	/* event types sent to user space */
+	uint32_t emit_mask;	/* event types sent to user space (1 << type) */
+	uint64_t duration_ns;	/* streaming: 0 until Ctrl-C */
 	bool capture_stacks;	/* kernel stack of each donation */
 };
 
-extern struct tracer_opts tracer_opts;
+#define TRACER_OPTS_DEFAULT { .max_donations = 65536, .ringbuf_size = 4 << 20 }
+
 extern const struct argp tracer_argp;
-
-/*
- * The event stream (-e, -d, --ringbuf-size): options of the streaming
- * commands, trace and record (argp child).
- */
-struct stream_opts {
-	uint32_t mask;		/* event types wanted (1 << type) */
-	uint64_t duration_ns;	/* 0: until Ctrl-C */
-};
-
-extern struct stream_opts stream_opts;
 extern const struct argp stream_argp;
 
+/*
+ * From a command's parser at ARGP_KEY_INIT: of its @children, tracer_argp
+ * and stream_argp fill in @o.
+ */
+void tracer_argp_init(struct argp_state *state,
+		      const struct argp_child *children, struct tracer_opts *o);
 
 struct tracer;
 
 /*
- * Check privileges, BTF and the "sro" events, load and attach. @cmd names
- * the command in error messages. NULL after printing why.
+ * Check privileges, BTF and the "sro" events, load and attach as @o says.
+ * @cmd names the command in error messages. NULL after printing why.
  */
-struct tracer *tracer_start(const char *cmd);
+struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o);
 void tracer_stop(struct tracer *t);
 
 /* The loaded BPF object (bpf/sroscope.bpf.c), e.g. for program info. */
@@ -84,12 +83,13 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 
 /*
  * A whole reporting command (hist, leaks, top): parse the command line
- * with @options/@parser plus the tracer's, -T, -v and -h, start the
- * tracer and run the report loop, the tracer as the reports' ctx.
- * Returns the exit status.
+ * with @options/@parser plus the tracer's (into @opts), -T, -v and -h,
+ * start the tracer and run the report loop, the tracer as the reports'
+ * ctx. Returns the exit status.
  */
 struct report_command {
 	const char *name;
+	struct tracer_opts *opts;
 	const struct argp_option *options;
 	argp_parser_t parser;
 	const char *doc;

@@ -13,11 +13,6 @@
 #include "tracer.h"
 #include "sroscope.skel.h"
 
-struct tracer_opts tracer_opts = {
-	.max_donations = 65536,
-	.ringbuf_size = 4 << 20,
-};
-
 enum {
 	OPT_MAX_DONATIONS = 0x200,
 	OPT_RINGBUF,
@@ -33,16 +28,17 @@ static const struct argp_option options[] = {
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	struct tracer_opts *o = state->input;
+
 	switch (key) {
 	case 'R':
-		tracer_opts.realm = numopt_arg(state, &numopt_realm, arg);
+		o->realm = numopt_arg(state, &numopt_realm, arg);
 		break;
 	case 'm':
-		tracer_opts.min_size = numopt_arg(state, &numopt_min_size, arg);
+		o->min_size = numopt_arg(state, &numopt_min_size, arg);
 		break;
 	case OPT_MAX_DONATIONS:
-		tracer_opts.max_donations =
-			numopt_arg(state, &numopt_max_donations, arg);
+		o->max_donations = numopt_arg(state, &numopt_max_donations, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -53,10 +49,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 const struct argp tracer_argp = {
 	.options = options,
 	.parser = parse_opt,
-};
-
-struct stream_opts stream_opts = {
-	.mask = ~1U,	/* every event type (0 is none) */
 };
 
 /* The ring buffer is the event stream's: only trace and record have one. */
@@ -85,12 +77,16 @@ static void event_list_error(struct argp_state *state, const char *what)
 
 static error_t parse_stream(int key, char *arg, struct argp_state *state)
 {
+	struct tracer_opts *o = state->input;
 	char what[128];
 	size_t bad;
 
 	switch (key) {
+	case ARGP_KEY_INIT:
+		o->emit_mask = ~1U;	/* every event type (0 is none) */
+		break;
 	case 'e':
-		if (!parse_event_list(arg, &stream_opts.mask, &bad))
+		if (!parse_event_list(arg, &o->emit_mask, &bad))
 			break;
 		if (arg[bad])
 			snprintf(what, sizeof(what), "unknown event '%.*s'",
@@ -100,12 +96,10 @@ static error_t parse_stream(int key, char *arg, struct argp_state *state)
 		event_list_error(state, what);
 		break;
 	case 'd':
-		stream_opts.duration_ns =
-			numopt_arg(state, &numopt_duration, arg);
+		o->duration_ns = numopt_arg(state, &numopt_duration, arg);
 		break;
 	case OPT_RINGBUF:
-		tracer_opts.ringbuf_size =
-			numopt_arg(state, &numopt_ringbuf_size, arg);
+		o->ringbuf_size = numopt_arg(state, &numopt_ringbuf_size, arg);
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -117,6 +111,17 @@ const struct argp stream_argp = {
 	.options = stream_options,
 	.parser = parse_stream,
 };
+
+void tracer_argp_init(struct argp_state *state,
+		      const struct argp_child *children, struct tracer_opts *o)
+{
+	int i;
+
+	for (i = 0; children[i].argp; i++)
+		if (children[i].argp == &tracer_argp ||
+		    children[i].argp == &stream_argp)
+			state->child_inputs[i] = o;
+}
 
 struct tracer {
 	struct sroscope_bpf *skel;
@@ -165,7 +170,7 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 	return t->fn ? t->fn(t->ctx, data) : 0;
 }
 
-struct tracer *tracer_start(const char *cmd)
+struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 {
 	struct tracer *t;
 	int err;
@@ -183,26 +188,26 @@ struct tracer *tracer_start(const char *cmd)
 		goto fail;
 	}
 	/* Events that feed no map cost a dispatch each: attach on demand. */
-	if (!(tracer_opts.emit_mask & (1U << SRO_EV_DELEGATE)))
+	if (!(o->emit_mask & (1U << SRO_EV_DELEGATE)))
 		bpf_program__set_autoload(t->skel->progs.sro_delegate, false);
-	if (!(tracer_opts.emit_mask & (1U << SRO_EV_DONATE_RESULT)))
+	if (!(o->emit_mask & (1U << SRO_EV_DONATE_RESULT)))
 		bpf_program__set_autoload(t->skel->progs.sro_donate_result, false);
-	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FAIL)))
+	if (!(o->emit_mask & (1U << SRO_EV_FAIL)))
 		bpf_program__set_autoload(t->skel->progs.sro_fail, false);
-	if (!(tracer_opts.emit_mask & (1U << SRO_EV_FREE)))
+	if (!(o->emit_mask & (1U << SRO_EV_FREE)))
 		bpf_program__set_autoload(t->skel->progs.sro_free, false);
-	if (!(tracer_opts.emit_mask & (1U << SRO_EV_QUARANTINE)))
+	if (!(o->emit_mask & (1U << SRO_EV_QUARANTINE)))
 		bpf_program__set_autoload(t->skel->progs.sro_quarantine, false);
-	t->skel->rodata->filter_realm = tracer_opts.realm;
-	t->skel->rodata->min_size = tracer_opts.min_size;
-	t->skel->rodata->emit_mask = tracer_opts.emit_mask;
+	t->skel->rodata->filter_realm = o->realm;
+	t->skel->rodata->min_size = o->min_size;
+	t->skel->rodata->emit_mask = o->emit_mask;
 	bpf_map__set_max_entries(t->skel->maps.outstanding,
-				 tracer_opts.max_donations);
+				 o->max_donations);
 	bpf_map__set_max_entries(t->skel->maps.events,
-				 tracer_opts.emit_mask ? tracer_opts.ringbuf_size : 4096);
-	t->skel->rodata->wakeup_bytes = tracer_opts.ringbuf_size / 4;
-	t->skel->rodata->capture_stacks = tracer_opts.capture_stacks;
-	if (!tracer_opts.capture_stacks) {
+				 o->emit_mask ? o->ringbuf_size : 4096);
+	t->skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
+	t->skel->rodata->capture_stacks = o->capture_stacks;
+	if (!o->capture_stacks) {
 		bpf_map__set_max_entries(t->skel->maps.stacks, 1);
 		bpf_map__set_max_entries(t->skel->maps.stack_ids, 1);
 	}
@@ -218,7 +223,7 @@ struct tracer *tracer_start(const char *cmd)
 			cmd, errstr(err));
 		goto fail;
 	}
-	if (tracer_opts.emit_mask) {
+	if (o->emit_mask) {
 		t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events),
 					 on_ringbuf, t, NULL);
 		if (!t->rb) {
@@ -318,23 +323,35 @@ int tracer_report_loop(struct tracer *t, struct interval *iv,
 	return err;
 }
 
+/*
+ * The root of a reporting command, children as below: the command's own
+ * options, then the tracer's, which fill in its opts (the input).
+ */
+static error_t parse_report_root(int key, char *arg, struct argp_state *state)
+{
+	if (key == ARGP_KEY_INIT)
+		state->child_inputs[1] = state->input;
+	return ARGP_ERR_UNKNOWN;
+}
+
 int run_report_command(const struct report_command *c, int argc, char **argv)
 {
+	const struct argp own = { .options = c->options, .parser = c->parser };
 	const struct argp_child children[] = {
-		{ &tracer_argp }, { &timestamp_argp }, { &verbose_argp },
-		{ &help_argp }, {},
+		{ &own }, { &tracer_argp }, { &timestamp_argp },
+		{ &verbose_argp }, { &help_argp }, {},
 	};
 	const struct argp argp = {
-		.options = c->options, .parser = c->parser, .doc = c->doc,
+		.parser = parse_report_root, .doc = c->doc,
 		.args_doc = "[INTERVAL] [COUNT]", .children = children,
 	};
 	struct tracer *t;
 	int err;
 
-	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL))
+	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, c->opts))
 		return 2;
 	handle_exit_signals();
-	t = tracer_start(c->name);
+	t = tracer_start(c->name, c->opts);
 	if (!t)
 		return 1;
 	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");

@@ -233,47 +233,6 @@ fail:
 	return err;
 }
 
-int read_stat(const char *path, const char *key, char *val, size_t len)
-{
-	size_t klen = strlen(key);
-	char line[256];
-	FILE *f;
-	int ret = -ENOENT;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) || line[klen] != ' ')
-			continue;
-		/* The value is the rest of the line, one word. */
-		if (sscanf(line + klen + 1, "%255s", line) == 1 &&
-		    strlen(line) < len) {
-			strcpy(val, line);
-			ret = 0;
-		}
-		break;
-	}
-	fclose(f);
-	return ret;
-}
-
-int read_stat_u64(const char *path, const char *key, uint64_t *val)
-{
-	char buf[32];
-	char *end;
-	int ret;
-
-	ret = read_stat(path, key, buf, sizeof(buf));
-	if (ret)
-		return ret;
-	errno = 0;
-	*val = strtoull(buf, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	return 0;
-}
-
 uint64_t boottime_ns(void)
 {
 	struct timespec ts;

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "jsonpath.h"
 #include "outfile.h"
 #include "replay.h"
 #include "svg.h"
@@ -102,26 +103,6 @@ struct workload {
 	char why[256];
 };
 
-static struct json_object *get(struct json_object *o, const char *path)
-{
-	char key[64];
-	const char *dot;
-
-	while (o && *path) {
-		dot = strchr(path, '.');
-		snprintf(key, sizeof(key), "%.*s", (int)(dot ? dot - path : (long)strlen(path)), path);
-		if (!json_object_object_get_ex(o, key, &o))
-			return NULL;
-		path = dot ? dot + 1 : "";
-	}
-	return o;
-}
-
-static uint64_t u64(struct json_object *o, const char *path)
-{
-	return json_object_get_uint64(get(o, path));
-}
-
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -131,23 +112,23 @@ static int cmp_u64(const void *a, const void *b)
 
 static int load_run(struct run *r, struct json_object *o)
 {
-	struct json_object *shapes = get(o, "shapes"), *ns;
+	struct json_object *shapes = json_path(o, "shapes"), *ns;
 	size_t i, j;
 
 	r->o = o;
-	r->policy = json_object_get_string(get(o, "policy"));
-	r->requests = u64(o, "requests");
-	r->served = u64(o, "served");
-	r->failed = u64(o, "failed");
-	r->idle = u64(o, "idle.pool_free_bytes") + u64(o, "idle.cached_bytes");
-	r->held = u64(o, "held_bytes");
-	r->given_up = u64(o, "given_up_bytes");
-	r->delegates = u64(o, "delegate_calls");
-	r->undelegates = u64(o, "undelegate_calls");
-	r->largest_order = json_object_get_int(get(o, "fragmentation.largest_free_order"));
-	r->duration_ms = json_object_get_double(get(o, "duration_ms"));
+	r->policy = json_object_get_string(json_path(o, "policy"));
+	r->requests = json_path_u64(o, "requests");
+	r->served = json_path_u64(o, "served");
+	r->failed = json_path_u64(o, "failed");
+	r->idle = json_path_u64(o, "idle.pool_free_bytes") + json_path_u64(o, "idle.cached_bytes");
+	r->held = json_path_u64(o, "held_bytes");
+	r->given_up = json_path_u64(o, "given_up_bytes");
+	r->delegates = json_path_u64(o, "delegate_calls");
+	r->undelegates = json_path_u64(o, "undelegate_calls");
+	r->largest_order = json_object_get_int(json_path(o, "fragmentation.largest_free_order"));
+	r->duration_ms = json_object_get_double(json_path(o, "duration_ms"));
 	for (i = 0; i < json_object_array_length(shapes); i++) {
-		ns = get(json_object_array_get_idx(shapes, i), "ns");
+		ns = json_path(json_object_array_get_idx(shapes, i), "ns");
 		for (j = 0; j < json_object_array_length(ns); j++) {
 			uint64_t *n = realloc(r->ns, (r->nns + 1) * sizeof(*n));
 
@@ -209,15 +190,15 @@ static int load(const char *path, struct workload *w)
 		fprintf(stderr, "sroscope report: %s: %s\n", path, json_util_get_last_err());
 		return -1;
 	}
-	fmt = get(w->top, "format");
+	fmt = json_path(w->top, "format");
 	if (!json_object_is_type(fmt, json_type_string) ||
 	    strcmp(json_object_get_string(fmt), "sroscope-replay")) {
 		fprintf(stderr, "sroscope report: %s: not a sroscope replay results file\n", path);
 		return -1;
 	}
-	if (json_object_get_int(get(w->top, "version")) != 1) {
+	if (json_object_get_int(json_path(w->top, "version")) != 1) {
 		fprintf(stderr, "sroscope report: %s: results version %d; this sroscope reads version 1\n",
-			path, json_object_get_int(get(w->top, "version")));
+			path, json_object_get_int(json_path(w->top, "version")));
 		return -1;
 	}
 	/* Everything read below is there, of its type: checked once here. */
@@ -225,8 +206,8 @@ static int load(const char *path, struct workload *w)
 		fprintf(stderr, "sroscope report: %s: %s (see docs/replay.md)\n", path, why);
 		return -1;
 	}
-	w->trace = json_object_get_string(get(w->top, "trace"));
-	runs = get(w->top, "runs");
+	w->trace = json_object_get_string(json_path(w->top, "trace"));
+	runs = json_path(w->top, "runs");
 	for (i = 0; i < (int)json_object_array_length(runs); i++) {
 		if (load_run(&w->runs[i], json_object_array_get_idx(runs, i))) {
 			fprintf(stderr, "sroscope report: %s: out of memory\n", path);
@@ -244,9 +225,9 @@ static void print_text(const struct workload *w)
 	int i;
 
 	printf("\n%s (fragmented %llu MB, pool %llu MiB for the pool policy%s)\n", w->trace,
-	       (unsigned long long)u64(w->top, "condition.fragment_mb"),
-	       (unsigned long long)(u64(w->top, "condition.pool_bytes") >> 20),
-	       json_object_get_boolean(get(w->top, "condition.pool_delegated")) ?
+	       (unsigned long long)json_path_u64(w->top, "condition.fragment_mb"),
+	       (unsigned long long)(json_path_u64(w->top, "condition.pool_bytes") >> 20),
+	       json_object_get_boolean(json_path(w->top, "condition.pool_delegated")) ?
 	       ", delegated up front" : "");
 	printf("%-10s %8s %7s %7s %10s %10s %10s %10s %10s %9s %6s %9s\n", "POLICY",
 	       "REQUESTS", "SERVED", "FAILED", "P50", "P99", "MAX", "IDLE", "HELD_END",
@@ -275,7 +256,7 @@ static struct json_object *to_json(const struct workload *w)
 	int i;
 
 	json_object_object_add(o, "trace", json_object_new_string(w->trace ? w->trace : ""));
-	json_object_object_add(o, "condition", json_object_get(get(w->top, "condition")));
+	json_object_object_add(o, "condition", json_object_get(json_path(w->top, "condition")));
 	json_object_object_add(o, "verdict", json_object_new_string(
 			       w->verdict >= 0 ? w->runs[w->verdict].policy : ""));
 	json_object_object_add(o, "why", json_object_new_string(w->why));
@@ -305,12 +286,12 @@ static struct json_object *to_json(const struct workload *w)
 /* A run's timeline field as doubles (x: t_ms). */
 static size_t timeline(const struct run *r, const char *field, double **x, double **y)
 {
-	struct json_object *t = get(r->o, "timeline.t_ms"), *v;
+	struct json_object *t = json_path(r->o, "timeline.t_ms"), *v;
 	char path[64];
 	size_t n, i;
 
 	snprintf(path, sizeof(path), "timeline.%s", field);
-	v = get(r->o, path);
+	v = json_path(r->o, path);
 	n = t && v ? json_object_array_length(t) : 0;
 	*x = calloc(n + 1, sizeof(**x));
 	*y = calloc(n + 1, sizeof(**y));
@@ -380,18 +361,18 @@ static void chart_shapes(FILE *f, const struct workload *w)
 	size_t n = 0, j;
 
 	for (i = 0; i < w->nruns; i++) {
-		struct json_object *shapes = get(w->runs[i].o, "shapes");
+		struct json_object *shapes = json_path(w->runs[i].o, "shapes");
 
 		for (j = 0; j < json_object_array_length(shapes) && n < 256; j++) {
 			struct json_object *s = json_object_array_get_idx(shapes, j);
 
-			svg_fmt_bytes(b, sizeof(b), u64(s, "bytes"));
+			svg_fmt_bytes(b, sizeof(b), json_path_u64(s, "bytes"));
 			snprintf(text[n], sizeof(text[n]), "%s %s%s, %s",
-				 json_object_get_string(get(s, "op")), b,
-				 json_object_get_boolean(get(s, "contig")) ? " contig" : "",
+				 json_object_get_string(json_path(s, "op")), b,
+				 json_object_get_boolean(json_path(s, "contig")) ? " contig" : "",
 				 w->runs[i].policy);
 			labels[n] = text[n];
-			v[n] = u64(s, "p99_ns");
+			v[n] = json_path_u64(s, "p99_ns");
 			g[n] = i;
 			n++;
 		}
@@ -403,7 +384,7 @@ static void chart_shapes(FILE *f, const struct workload *w)
 /* "nomem 3, too_large 1", or nothing. */
 static void reasons(FILE *f, const struct run *r)
 {
-	struct json_object *o = get(r->o, "failed_by_reason");
+	struct json_object *o = json_path(r->o, "failed_by_reason");
 	bool first = true;
 
 	if (!o)
@@ -455,9 +436,9 @@ static int write_html(const char *path, const struct workload *w, int n)
 		html_escape(f, w[k].trace);
 		fprintf(f, "</h2>\n<p>Fragmented: %llu MB; pool for the pool policy: %llu MiB%s.</p>\n"
 			   "<p class=\"verdict\">Verdict: ",
-			(unsigned long long)u64(w[k].top, "condition.fragment_mb"),
-			(unsigned long long)(u64(w[k].top, "condition.pool_bytes") >> 20),
-			json_object_get_boolean(get(w[k].top, "condition.pool_delegated")) ?
+			(unsigned long long)json_path_u64(w[k].top, "condition.fragment_mb"),
+			(unsigned long long)(json_path_u64(w[k].top, "condition.pool_bytes") >> 20),
+			json_object_get_boolean(json_path(w[k].top, "condition.pool_delegated")) ?
 			", delegated up front" : "");
 		html_escape(f, w[k].verdict >= 0 ? w[k].why : "no run to judge");
 		fputs("</p>\n<table><tr><th>policy</th><th>requests</th><th>served</th>"
