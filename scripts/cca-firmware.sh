@@ -45,8 +45,10 @@ TFA_OPTS="PLAT=qemu ENABLE_RME=1 DEBUG=1 ENABLE_ASSERTIONS=0
 QEMU_USE_GIC_DRIVER=QEMU_GICV3 ARM_LINUX_KERNEL_AS_BL33=1
 PRELOADED_BL33_BASE=0x60000000"
 
+PROGRESS_NAME=cca-firmware
+. "$REPO/scripts/lib/progress.sh"
 say() { echo "cca-firmware: $*" >&2; }
-die() { echo "cca-firmware: $*" >&2; exit 1; }
+die() { progress_stop; echo "cca-firmware: $*" >&2; exit 1; }
 
 # The tarballs, and their sha256 from the MANIFEST.
 TARS="$TFA_TAR $RMM_TAR"
@@ -93,29 +95,7 @@ mkdir -p "$DIR/src" "$DIR/build"
 
 # run LABEL LOG CMD...: CMD's output to LOG, a line every 30 s meanwhile;
 # on failure the end of LOG.
-TICKER=""
-trap '[ -z "$TICKER" ] || kill "$TICKER" 2>/dev/null' EXIT
-run() {
-	label=$1 log=$2
-	shift 2
-	t0=$(date +%s)
-	(
-		while sleep 30 >/dev/null 2>&1; do
-			say "$label, $(($(date +%s) - t0)) s"
-		done
-	) &
-	TICKER=$!
-	rc=0
-	"$@" >>"$log" 2>&1 </dev/null || rc=$?
-	kill "$TICKER" 2>/dev/null || true
-	wait "$TICKER" 2>/dev/null || true
-	TICKER=""
-	if [ "$rc" != 0 ]; then
-		tail -30 "$log" >&2
-		die "$label failed (status $rc, log: $log)"
-	fi
-	say "$label: $(($(date +%s) - t0)) s"
-}
+run() { progress_run "$@"; }
 
 # A tree as a git work tree with one commit; .gitmodules out of the
 # index, so that `git submodule update` finds nothing to fetch.

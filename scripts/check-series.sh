@@ -18,7 +18,9 @@ set -eu
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
 SRC=$CACHE/linux
-die() { echo "check-series: $*" >&2; exit 1; }
+PROGRESS_NAME=check-series
+. "$REPO/scripts/lib/progress.sh"
+die() { progress_stop; echo "check-series: $*" >&2; exit 1; }
 
 "$REPO/scripts/kernel-build.sh" --prepare-only >/dev/null
 covered=$(sed -n '/^+F:\t/s/^+F:\t//p' "$REPO"/kernel/patches/0001-*.patch)
@@ -73,7 +75,9 @@ for c in $CONFIGS; do
 	esac
 	$K O="$tmp/$c" olddefconfig >/dev/null 2>&1
 	echo "check-series: preparing the $c configuration" >&2
+	progress_start "preparing the $c configuration"
 	$K O="$tmp/$c" -j"$(nproc)" prepare >/dev/null 2>&1 || die "$c: prepare failed"
+	progress_stop
 done
 for p in "$REPO"/kernel/patches/*.patch; do
 	git -C "$tmp/tree" -c user.name=x -c user.email=x@x am -q "$p"
@@ -87,8 +91,10 @@ for p in "$REPO"/kernel/patches/*.patch; do
 		*) grep -h '^CONFIG_ARM_RMM' "$REPO"/kernel/config/*.config >>"$tmp/$c/.config" ;;
 		esac
 		$K O="$tmp/$c" olddefconfig >/dev/null 2>&1
+		progress_start "building $(basename "$p") in $c"
 		log=$($K O="$tmp/$c" -j"$(nproc)" W=1 drivers/firmware/arm_rmm/ 2>&1) ||
 			{ echo "$log"; die "$(basename "$p") does not build ($c)"; }
+		progress_stop
 		if echo "$log" | grep -q "warning:"; then
 			echo "$log"
 			die "$(basename "$p") builds with warnings ($c)"

@@ -27,7 +27,7 @@ V=${V:-0}
 PROGRESS_NAME=kernel-build
 . "$REPO/scripts/lib/progress.sh"
 
-die() { echo "kernel-build: $*" >&2; exit 1; }
+die() { progress_stop; echo "kernel-build: $*" >&2; exit 1; }
 say() { echo "kernel-build: $*" >&2; }
 
 series_hash() {

@@ -147,21 +147,9 @@ need_cache() {
 	[ -d "$CACHE/linux/.git" ] && return 0
 	[ -f "$TARBALL" ] || die "no cached Linux tree in $CACHE/linux, and no $TARBALL to make it from: run make deps (it installs linux-source-6.12 from bookworm-backports, with the other build dependencies), then run this again"
 	say "no cached Linux tree in $CACHE/linux: making it from $TARBALL (once, a few minutes)"
-	# Progress every 30 s: extracting and committing 80,000 files is quiet.
-	# sleep's output goes nowhere: killed, the loop leaves no holder of
-	# stderr behind.
-	( secs=0
-	while sleep 30 >/dev/null 2>&1; do
-		secs=$((secs + 30))
-		say "still making $CACHE/linux ($secs s)"
-	done ) &
-	tick=$!
-	if "$REPO/scripts/kernel-build.sh" --prepare-only; then
-		kill "$tick"
-	else
-		kill "$tick"
+	# It says how it goes every 30 s.
+	"$REPO/scripts/kernel-build.sh" --prepare-only ||
 		die "could not make $CACHE/linux (see above)"
-	fi
 }
 
 # guard DIR: die unless resetting DIR loses nothing: no change left

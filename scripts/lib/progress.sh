@@ -4,7 +4,7 @@
 #
 #   progress_start LABEL [STATUS]  start ticking: "LABEL, 90 s[, STATUS]",
 #                                  STATUS a command whose output ends the line
-#   progress_stop                  stop ticking (also on exit)
+#   progress_stop                  stop ticking (die() should call it)
 #   progress_run LABEL LOG CMD...  CMD's output to LOG, ticking meanwhile;
 #                                  on failure the end of LOG, and exit
 PROGRESS_PID=""
@@ -13,10 +13,13 @@ PROGRESS_NAME=${PROGRESS_NAME:-$(basename "$0" .sh)}
 progress_start() {
 	progress_stop
 	# sleep's output goes nowhere: killed, the loop leaves no holder of
-	# stderr behind (a pipe reader would otherwise wait for it).
+	# stderr behind (a pipe reader would otherwise wait for it). A script
+	# that exits without progress_stop (killed, say) ends it at its next
+	# tick: it sets no trap, so the script's own traps stay as they are.
+	_parent=$$
 	(
 		t0=$(date +%s)
-		while sleep 30 >/dev/null 2>&1; do
+		while sleep 30 >/dev/null 2>&1 && kill -0 "$_parent" 2>/dev/null; do
 			line="$PROGRESS_NAME: $1, $(($(date +%s) - t0)) s"
 			if [ -n "${2:-}" ]; then
 				st=$(eval "$2" 2>/dev/null) && [ -n "$st" ] &&
@@ -26,7 +29,6 @@ progress_start() {
 		done
 	) &
 	PROGRESS_PID=$!
-	trap progress_stop EXIT
 }
 
 progress_stop() {
