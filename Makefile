@@ -80,6 +80,9 @@ demo: kernel tools
 # x86_64 VM: tracing vs bpftrace, policy dispatch, swap, donate latency.
 include mk/bench.mk
 
+# The tracer's books, natively: make tracer-test (in make test).
+include mk/tracer-test.mk
+
 # Host unit tests (cmocka): trace file, histograms, formats, ndjson.
 include mk/unit.mk
 
@@ -112,6 +115,7 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)tests/host/t-rmi-ids.sh
 	$(Q)$(MAKE) --no-print-directory tools ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory tracer-test
 	$(Q)$(MAKE) --no-print-directory man
 	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-completion.sh build/x86_64/vmroot/bin/sroscope

@@ -3,7 +3,8 @@
  * sroscope's tracer: the "sro" trace events of the host's SRO path, kept
  * as books in maps that user space reads whenever it likes:
  *
- *   outstanding  every donation the realm world still holds, by address
+ *   outstanding  every donation the realm world still holds, by the
+ *                kernel's donation id
  *   realms       bytes and blocks donated/reclaimed per realm and source,
  *                allocation failures, leaks, and what a destroyed realm kept
  *   sources      allocations, failures and fallbacks per source
@@ -434,12 +435,17 @@ static __always_inline __s32 stack_id(void *ctx)
 	return have ? *have : -1;
 }
 
+/*
+ * Donations are keyed by the kernel's donation id, not their address:
+ * once the RMM gives back a block's first granule, the host may donate
+ * that address again while the rest of the block is still out.
+ */
 SEC("tp_btf/sro_donate")
 int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
-	     u32 purpose, u32 state)
+	     u32 purpose, u32 state, u64 donation)
 {
 	struct sro_donation d = {
-		.size = size, .op = op, .realm = realm, .source = source,
+		.pa = pa, .size = size, .op = op, .realm = realm, .source = source,
 		.purpose = purpose, .state = state, .stack_id = -1,
 	};
 	struct sro_realm_stats *s;
@@ -453,7 +459,7 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		if (d.stack_id < 0)
 			lost(SRO_LOSS_STACKS);
 	}
-	if (bpf_map_update_elem(&outstanding, &pa, &d, BPF_ANY)) {
+	if (bpf_map_update_elem(&outstanding, &donation, &d, BPF_ANY)) {
 		/* Untracked, so not counted: held stays what the map shows. */
 		lost(SRO_LOSS_OUTSTANDING_FULL);
 		return 0;
@@ -471,12 +477,12 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 
 /*
  * The RMM may give back part of a donation, or a range spanning several:
- * one event per piece, @block the donation's address. A donation stays
+ * one event per piece, @donation the donation's id. A donation stays
  * outstanding, shrunk, until every byte of it is back.
  */
 SEC("tp_btf/sro_reclaim")
 int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
-	     u32 purpose, u32 state, u64 block)
+	     u32 purpose, u32 state, u64 donation)
 {
 	struct sro_realm_stats *s;
 	struct sro_donation *dp, d;
@@ -486,14 +492,14 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	if (skip(realm, size))
 		return 0;
 	now = bpf_ktime_get_boot_ns();
-	dp = bpf_map_lookup_elem(&outstanding, &block);
+	dp = bpf_map_lookup_elem(&outstanding, &donation);
 	if (dp) {
 		/* A copy: the verifier must see the index it checked. */
 		d = *dp;
 		if (size < d.size)
 			dp->size = d.size - size;
 		else
-			bpf_map_delete_elem(&outstanding, &block);
+			bpf_map_delete_elem(&outstanding, &donation);
 	}
 	if (dp && d.source < SRO_SRC_NR) {
 		/* Account to the donation's realm and source, as donated. */

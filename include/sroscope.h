@@ -63,6 +63,7 @@ struct sro_event {
 
 /* A donation the realm world still holds: "outstanding" map, key = pa. */
 struct sro_donation {
+	__u64 pa;		/* where it starts (or started: see size) */
 	__u64 size;
 	__u64 ts;		/* when it was donated */
 	__u64 op;

@@ -25,7 +25,8 @@ static long one_rec(__u64 round, void *data)
 	for (i = 0; i < BLOCKS; i++) {
 		____sro_alloc(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0, 900, false);
 		____sro_delegate(ctx, pa + i * 4096, 4096, 1, false, 0);
-		____sro_donate(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0);
+		____sro_donate(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0,
+			       round * BLOCKS + i + 1);
 	}
 	____sro_donate_result(ctx, op, 7, BLOCKS, BLOCKS, BLOCKS, 0, 0);
 	____sro_op_end(ctx, op, 7, cmd, 0, 2, false, 5000000);
@@ -33,7 +34,8 @@ static long one_rec(__u64 round, void *data)
 	cmd = SRO_RMI_FID(0x15b);
 	____sro_op_start(ctx, op, 7, cmd);
 	for (i = 0; i < BLOCKS; i++) {
-		____sro_reclaim(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0);
+		____sro_reclaim(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0,
+				round * BLOCKS + i + 1);
 		____sro_delegate(ctx, pa + i * 4096, 4096, 1, true, 0);
 		____sro_free(ctx, op, 7, pa + i * 4096, 4096, 0, 2);
 	}

@@ -45,19 +45,20 @@ static int fill(struct cost_bpf *skel, int ncpus, unsigned int nd,
 	uint64_t now = boottime_ns();
 	struct sro_donation d = {};
 	unsigned int i;
-	uint64_t pa;
+	uint64_t id;
 	int c;
 
 	if (!rs)
 		return -ENOMEM;
 	for (i = 0; i < nd; i++) {
-		pa = 0x100000000ULL + (uint64_t)i * 4096;
+		id = i + 1;
+		d.pa = 0x100000000ULL + (uint64_t)i * 4096;
 		d.size = 4096;
 		d.ts = now - (uint64_t)(i % 10000) * 1000000000ULL;
 		d.realm = 1 + i % nr;
 		d.op = i;
 		d.stack_id = -1;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.outstanding), &pa, &d, BPF_ANY))
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.outstanding), &id, &d, BPF_ANY))
 			return -errno;
 	}
 	for (i = 1; i <= nr; i++) {

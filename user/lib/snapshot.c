@@ -79,7 +79,7 @@ static int cmp_donation(const void *a, const void *b)
 {
 	const struct donation_row *x = a, *y = b;
 
-	return x->pa < y->pa ? -1 : x->pa > y->pa;
+	return x->d.pa < y->d.pa ? -1 : x->d.pa > y->d.pa;
 }
 
 /* Fold one CPU's value into @dst: every field is a count to add up. */

@@ -22,7 +22,7 @@ struct realm_row {
 };
 
 struct donation_row {
-	uint64_t pa;
+	uint64_t id;		/* the kernel's donation id (the map's key) */
 	struct sro_donation d;
 };
 

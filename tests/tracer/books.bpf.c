@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracer's books (bpf/sroscope.bpf.c) driven natively: each program
+ * below feeds the very handlers the tracepoint programs run (BPF_PROG's
+ * bodies, included) one sequence of SRO events that the kernel can emit,
+ * through BPF_PROG_TEST_RUN; tests/tracer/test_books.c then reads the
+ * maps with sroscope's own snapshot code and checks every figure.
+ */
+#include "../../bpf/sroscope.bpf.c"
+
+#define G		4096ULL		/* one granule */
+#define B		0x80000000ULL	/* a block's address */
+#define DESTROY		SRO_RMI_CMD(REALM_DESTROY)
+
+/*
+ * The RMM gives back a block's first half; the host donates that address
+ * again, to another realm, while the second half is still out; then the
+ * second half comes back and the first realm is destroyed. Keyed by
+ * address, the second donation would hide the first one's rest.
+ */
+SEC("raw_tp")
+int redonated_head(void *ctx)
+{
+	____sro_donate(ctx, 1, 5, B, 4 * G, 0, 0, 0, 1);
+	____sro_reclaim(ctx, 2, 5, B, 2 * G, 0, 0, 0, 1);
+	____sro_donate(ctx, 3, 6, B, 2 * G, 1, 0, 0, 2);
+	____sro_reclaim(ctx, 4, 5, B + 2 * G, 2 * G, 0, 0, 0, 1);
+	____sro_op_end(ctx, 4, 5, DESTROY, 0, 1, false, 1000);
+	return 0;
+}
+
+/*
+ * Pieces in any order: the middle, then both ends of a block; a range
+ * merged across two blocks comes as one piece per block. Realm 7 is
+ * destroyed keeping one granule of its second block.
+ */
+SEC("raw_tp")
+int pieces(void *ctx)
+{
+	____sro_donate(ctx, 1, 7, B, 4 * G, 0, 0, 0, 10);
+	____sro_donate(ctx, 1, 7, B + 4 * G, 2 * G, 0, 0, 0, 11);
+	____sro_reclaim(ctx, 2, 7, B + G, 2 * G, 0, 0, 0, 10);
+	____sro_reclaim(ctx, 2, 7, B, G, 0, 0, 0, 10);
+	____sro_reclaim(ctx, 2, 7, B + 3 * G, G, 0, 0, 0, 10);
+	____sro_reclaim(ctx, 2, 7, B + 4 * G, G, 0, 0, 0, 11);
+	____sro_op_end(ctx, 2, 7, DESTROY, 0, 1, false, 1000);
+	return 0;
+}
+
+/* A reclaim of a donation made before the tracer started: not guessed. */
+SEC("raw_tp")
+int unknown(void *ctx)
+{
+	____sro_donate(ctx, 1, 8, B, G, 0, 0, 0, 20);
+	____sro_reclaim(ctx, 2, 8, B + G, G, 0, 0, 0, 19);
+	return 0;
+}
