@@ -23,10 +23,9 @@ FUZZ_SMOKE_SECONDS ?= 20
 
 # Each target links the library built for fuzzing (instrumented, no
 # libFuzzer main; all but the tracer, as for the unit tests) and libbpf.
-# FUZZ_MODS_TARGET: sources beyond it (a command's, the kernel's).
+# FUZZ_MODS_TARGET: sources beyond it (the kernel's, for fuzz_emu_ctl).
 FUZZ_LIB_CFLAGS := -g -O1 -fsanitize=fuzzer-no-link,$(FUZZ_SAN) $(LIB_INC) -I$(BPFTOOLS)/include
 $(eval $(call sroscope_lib,$(FUZZ_DIR),$(FUZZ_CC),$(FUZZ_LIB_CFLAGS),$(filter-out user/lib/tracer.c,$(LIB_SRCS)),ar,$(LIBBPF_A)))
-FUZZ_MODS_fuzz_report := user/cmd/cmd_report.c
 FUZZ_KSRC := $(FUZZ_DIR)/ksrc
 FUZZ_MODS_fuzz_emu_ctl := $(FUZZ_KSRC)/rmm_emu_parse.c tests/fuzz/kshim/kstrtox.c
 FUZZ_INC_fuzz_emu_ctl := -Itests/fuzz/kshim -I$(FUZZ_KSRC)

@@ -19,15 +19,14 @@ UNIT_LIBS := -lcmocka $(USER_LIBS)
 
 # Each test links the library built with the sanitizers (all of it but
 # the tracer, which needs the kernel's BTF), and libbpf for the modules
-# that use it. UNIT_MODS_test_NAME: sources it needs beyond (a command's).
+# that use it; no test lists the modules it needs.
 UNIT_LIB_SRCS := $(filter-out user/lib/tracer.c,$(LIB_SRCS))
 $(eval $(call sroscope_lib,$(UNIT_DIR),$(UNIT_CC),$(UNIT_CFLAGS),$(UNIT_LIB_SRCS),ar,$(LIBBPF_A)))
-UNIT_MODS_test_report := user/cmd/cmd_report.c
 
 UNIT_BINS := $(patsubst tests/unit/%.c,$(UNIT_DIR)/%,$(wildcard tests/unit/test_*.c))
 
 define unit_rule
-$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_MODS_$(1)) $(UNIT_DIR)/libsroscope.a $(LIBBPF_A) $(wildcard tests/unit/*.h)
+$(UNIT_DIR)/$(1): tests/unit/$(1).c $(UNIT_DIR)/libsroscope.a $(LIBBPF_A) $(wildcard tests/unit/*.h)
 	$$(Q)mkdir -p $$(@D)
 	$$(if $$(filter 0,$$(V)),@echo "  CC      $$@")
 	$$(Q)$$(UNIT_CC) $$(UNIT_CFLAGS) -o $$@ $$(filter %.c %.a,$$^) $$(UNIT_LIBS)

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: sroscope report (user/cmd/cmd_report.c) on any results
- * file, text and HTML output. It must report, or refuse the file with an
- * error, and never crash, abort in json-c, or leak (ASan, UBSan).
+ * libFuzzer target: the report (user/lab/report.c) of any results file:
+ * loaded and judged, then as text, JSON and HTML. It must report, or
+ * refuse the file with an error, and never crash, abort in json-c, or
+ * leak (ASan, UBSan).
  */
 #define _GNU_SOURCE
 #include <stddef.h>
@@ -12,15 +13,15 @@
 #include <unistd.h>
 #include <sys/mman.h>
 
-int cmd_report(int argc, char **argv);
+#include "report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *null_out;
 	static int fd = -1;
 	static char path[64];
-	char *argv[] = { "report", path, "--html", "/dev/null", NULL };
-	FILE *out = stdout, *err = stderr;
+	struct report r;
+	char err[512];
 
 	if (fd < 0) {
 		fd = memfd_create("results.json", 0);
@@ -31,11 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
 		abort();
-	/* Its tables and messages to /dev/null; sanitizer reports still show. */
-	stdout = null_out;
-	stderr = null_out;
-	cmd_report(4, argv);
-	stdout = out;
-	stderr = err;
+	if (!report_load(&r, path, err, sizeof(err))) {
+		report_print(null_out, &r);
+		json_object_put(report_json(&r));
+		/* /dev/null, a character device: written directly. */
+		if (report_write_html("/dev/null", &r, 1, err, sizeof(err)))
+			abort();
+	}
+	report_free(&r);
 	return 0;
 }

@@ -60,6 +60,30 @@ static void test_format_ns(void **state)
 	check_format(format_ns, cases, N(cases));
 }
 
+/* Computed figures (chart ticks, report latencies): doubles. */
+static void test_format_doubles(void **state)
+{
+	static const struct {
+		double v;
+		const char *bytes, *ns;
+	} cases[] = {
+		{ 0, "0 B", "0 ns" }, { 1.25, "1 B", "1 ns" },
+		{ 999.4, "999 B", "999 ns" }, { 999.6, "1000 B", "1.0 us" },
+		{ 1023.6, "1.0 KiB", "1.0 us" }, { 1300, "1.3 KiB", "1.3 us" },
+		{ 999960, "976.5 KiB", "1.00 ms" }, { 1.5e6, "1.4 MiB", "1.50 ms" },
+		{ 999.996e6, "953.7 MiB", "1.00 s" }, { 2.25e9, "2.1 GiB", "2.25 s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		assert_ptr_equal(format_bytes_d(buf, sizeof(buf), cases[i].v), buf);
+		assert_string_equal(buf, cases[i].bytes);
+		assert_ptr_equal(format_ns_fine(buf, sizeof(buf), cases[i].v), buf);
+		assert_string_equal(buf, cases[i].ns);
+	}
+}
+
 struct parsed {
 	const char *s;
 	uint64_t v;
@@ -195,6 +219,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_bytes),
 		cmocka_unit_test(test_format_ns),
+		cmocka_unit_test(test_format_doubles),
 		cmocka_unit_test(test_parse_size),
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_event_list),

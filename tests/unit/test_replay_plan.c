@@ -295,6 +295,22 @@ static void test_accounting(void **state)
 		assert_int_equal(json_object_get_uint64(x), 2);	/* op 3 cut off */
 		json_object_put(o);
 	}
+	{
+		/* Idle: the pool's free bytes beyond the run's start, and the cache. */
+		struct kstats k0 = { .pool_free_bytes = 16 << 20 };
+		struct kstats k1 = { .pool_free_bytes = 20 << 20, .cached_bytes = 4096 };
+		struct json_object *o = json_object_new_object(), *x;
+
+		assert_int_equal(replay_idle_bytes(&k0, &k1), (4 << 20) + 4096);
+		k1.pool_free_bytes = 12 << 20;	/* pool blocks held at the end */
+		assert_int_equal(replay_idle_bytes(&k0, &k1), 4096);
+		k1.pool_free_bytes = 18 << 20;
+		replay_results(&st, o, &k0, &k1, v, 3);
+		assert_true(json_object_object_get_ex(o, "idle", &x));
+		assert_true(json_object_object_get_ex(x, "pool_free_bytes", &x));
+		assert_int_equal(json_object_get_uint64(x), 2 << 20);
+		json_object_put(o);
+	}
 	assert_int_equal(replay_quantile(v, 10, 0.5), 5);
 	assert_int_equal(replay_quantile(v, 10, 0.99), 10);
 	assert_int_equal(replay_quantile(v, 1, 0.99), 1);

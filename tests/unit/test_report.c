@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * sroscope report (user/cmd/cmd_report.c) on results files: what the replay
- * writes (user/lab/replay.c) is read back, and a damaged file (a field
- * missing or of another type, an object where an array belongs, numbers
- * out of range, JSON cut short) is refused with the file and the field
- * named, never a crash.
+ * The report (user/lab/report.c) on results files: what the replay
+ * writes (user/lab/replay.c) is read back, judged and shown, and a
+ * damaged file (a field missing or of another type, an object where an
+ * array belongs, numbers out of range, JSON cut short) is refused with
+ * the file and the field named, never a crash. The command's options
+ * (user/cmd/cmd_report.c) are tests/host/t-cli.sh's and
+ * tests/vm/t-96-replay.sh's.
  */
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,10 +19,9 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "replay.h"
+#include "jsonpath.h"
+#include "report.h"
 #include "tmpdir.h"
-
-int cmd_report(int argc, char **argv);
 
 static char json[300], html[300], err[4096];
 
@@ -63,41 +63,58 @@ static struct json_object *results(void)
 	return top;
 }
 
-/* sroscope report on @text as a file, its stderr into err; the exit code. */
-static int report_text(const char *text, bool with_html)
+/* @r loaded from @text as a results file: 0, or -1 with err saying why. */
+static int load_text(struct report *r, const char *text)
 {
-	char *argv[] = { "report", json, "--html", html, NULL };
-	int fd, saved_err, saved_out, ret;
-	ssize_t n;
+	put_file(json, text, 0600);
+	err[0] = '\0';
+	return report_load(r, json, err, sizeof(err));
+}
 
-	fd = open(json, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	fflush(NULL);
-	saved_err = dup(2);
-	saved_out = dup(1);
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	dup2(fd, 2);
-	dup2(open("/dev/null", O_WRONLY), 1);
-	ret = cmd_report(with_html ? 4 : 2, argv);
-	fflush(NULL);
-	dup2(saved_err, 2);
-	dup2(saved_out, 1);
-	close(saved_err);
-	close(saved_out);
-	n = pread(fd, err, sizeof(err) - 1, 0);
-	err[n > 0 ? n : 0] = '\0';
-	close(fd);
+/* The same from @top (taken). */
+static int load_doc(struct report *r, struct json_object *top)
+{
+	int ret = load_text(r, json_object_to_json_string(top));
+
+	json_object_put(top);
 	return ret;
 }
 
-static int report_json(struct json_object *top, bool with_html)
+/* @text loaded, and with @with_html its page written: 0, or 1 (err). */
+static int report_text(const char *text, bool with_html)
+{
+	struct report r;
+	int ret = 0;
+
+	if (load_text(&r, text) ||
+	    (with_html && report_write_html(html, &r, 1, err, sizeof(err))))
+		ret = 1;
+	report_free(&r);
+	return ret;
+}
+
+static int report_doc(struct json_object *top, bool with_html)
 {
 	int ret = report_text(json_object_to_json_string(top), with_html);
 
 	json_object_put(top);
 	return ret;
+}
+
+/* The table `sroscope report` prints for @top (taken); free() it. */
+static char *table(struct json_object *top)
+{
+	struct report r;
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	assert_int_equal(load_doc(&r, top), 0);
+	report_print(f, &r);
+	report_free(&r);
+	assert_int_equal(fclose(f), 0);
+	return text;
 }
 
 static int report_setup(void **state)
@@ -123,7 +140,7 @@ static void test_valid(void **state)
 	struct stat st;
 
 	assert_int_equal(replay_results_check(top, why, sizeof(why)), 0);
-	assert_int_equal(report_json(json_object_get(top), true), 0);
+	assert_int_equal(report_doc(json_object_get(top), true), 0);
 	assert_string_equal(err, "");
 	assert_int_equal(stat(html, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -131,7 +148,7 @@ static void test_valid(void **state)
 	snprintf(target, sizeof(target), "%s/target", tmpdir);
 	unlink(html);
 	assert_int_equal(symlink(target, html), 0);
-	assert_int_equal(report_json(top, true), 1);
+	assert_int_equal(report_doc(top, true), 1);
 	assert_non_null(strstr(err, "symbolic link"));
 	assert_int_equal(access(target, F_OK), -1);
 	unlink(html);
@@ -194,25 +211,20 @@ static void test_damaged(void **state)
 
 	for (i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
 		struct json_object *top = results(), *o = at(top, damage[i].at);
-		int with_html;
+		struct report r;
 
 		if (damage[i].value)
 			json_object_object_add(o, damage[i].key,
 					       json_tokener_parse(damage[i].value));
 		else
 			json_object_object_del(o, damage[i].key);
-		for (with_html = 0; with_html < 2; with_html++) {
-			struct json_object *copy = NULL;
-
-			json_object_deep_copy(top, &copy, NULL);
-			print_message("%s.%s = %s\n", damage[i].at, damage[i].key,
-				      damage[i].value ? damage[i].value : "(none)");
-			assert_int_equal(report_json(copy, with_html), 1);
-			assert_non_null(strstr(err, json));
-			if (!strstr(err, damage[i].said))
-				fail_msg("'%s' does not say '%s'", err, damage[i].said);
-		}
-		json_object_put(top);
+		print_message("%s.%s = %s\n", damage[i].at, damage[i].key,
+			      damage[i].value ? damage[i].value : "(none)");
+		assert_int_equal(load_doc(&r, top), -1);
+		report_free(&r);
+		assert_non_null(strstr(err, json));
+		if (!strstr(err, damage[i].said))
+			fail_msg("'%s' does not say '%s'", err, damage[i].said);
 	}
 }
 
@@ -240,10 +252,76 @@ static void test_truncated(void **state)
 	free(text);
 }
 
-/* The largest numbers the format allows: read, judged, no overflow. */
+/* The table and verdict, as sroscope report prints them. */
+static void test_text(void **state)
+{
+	struct json_object *top = results();
+	char *text;
+
+	json_object_object_add(at(top, "runs.0"), "held_bytes",
+			       json_object_new_uint64(1048575));
+	json_object_object_add(at(top, "runs.1"), "given_up_bytes",
+			       json_object_new_uint64(8192));
+	json_object_object_add(at(top, "runs.1.shapes.0"), "ns",
+			       json_tokener_parse("[1500000]"));
+	text = table(top);
+	assert_string_equal(text, "\n"
+		"leaky.srotrace (fragmented 0 MB, pool 16 MiB for every policy)\n"
+		"POLICY     REQUESTS  SERVED  FAILED        P50        P99        MAX       IDLE   HELD_END  GIVEN_UP MAXORD DELEGATES\n"
+		"exact             1       1       0     100 ns     100 ns     100 ns        0 B    1.0 MiB       0 B      2         0\n"
+		"pool              1       1       0    1.50 ms    1.50 ms    1.50 ms        0 B        0 B   8.0 KiB      2         0\n"
+		"Verdict: exact: none of 1 requests failed, p99 allocation 100 ns, 0 B idle\n");
+	free(text);
+}
+
+/*
+ * Fewest requests failed first; then, within 10% of the best p99, the
+ * least memory idle; then the lower p99. Each change on top of those
+ * before it.
+ */
+static void test_verdict(void **state)
+{
+	static const struct {
+		const char *at, *key, *value;
+		const char *why;
+	} steps[] = {
+		{ "runs.0", "policy", "\"exact\"",
+		  "exact: none of 1 requests failed, p99 allocation 100 ns, 0 B idle" },
+		{ "runs.0.idle", "cached_bytes", "8192",
+		  "pool: none of 1 requests failed, p99 allocation 101 ns, 0 B idle" },
+		{ "runs.1.shapes.0", "ns", "[111]",
+		  "exact: none of 1 requests failed, p99 allocation 100 ns, 8.0 KiB idle" },
+		{ "runs.0", "failed", "1",
+		  "pool: none of 1 requests failed, p99 allocation 111 ns, 0 B idle" },
+		{ "runs.1", "failed", "2",
+		  "exact: 1 of 1 requests failed, p99 allocation 100 ns, 8.0 KiB idle" },
+		{ "runs.0.shapes.0", "ns", "[1500000]",
+		  "exact: 1 of 1 requests failed, p99 allocation 1.50 ms, 8.0 KiB idle" },
+	};
+	struct json_object *top = results(), *o;
+	struct report r;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		json_object_object_add(at(top, steps[i].at), steps[i].key,
+				       json_tokener_parse(steps[i].value));
+		assert_int_equal(load_doc(&r, json_object_get(top)), 0);
+		assert_string_equal(r.why, steps[i].why);
+		o = report_json(&r);
+		assert_string_equal(json_object_get_string(json_path(o, "verdict")),
+				    r.runs[r.verdict].policy);
+		assert_string_equal(json_object_get_string(json_path(o, "why")), r.why);
+		json_object_put(o);
+		report_free(&r);
+	}
+	json_object_put(top);
+}
+
+/* The largest numbers the format allows: read, judged, shown, no overflow. */
 static void test_huge_numbers(void **state)
 {
 	struct json_object *top = results(), *o;
+	char *text;
 
 	o = at(top, "runs.0");
 	json_object_object_add(o, "requests", json_object_new_uint64(UINT64_MAX));
@@ -256,7 +334,14 @@ static void test_huge_numbers(void **state)
 			       json_tokener_parse("[18446744073709551615]"));
 	json_object_object_add(at(top, "runs.1"), "duration_ms",
 			       json_object_new_double(1e300));
-	assert_int_equal(report_json(top, true), 0);
+	json_object_object_add(at(top, "runs.1.timeline"), "t_ms",
+			       json_tokener_parse("[1e300]"));
+	assert_int_equal(report_doc(json_object_get(top), true), 0);
+	text = table(top);
+	assert_non_null(strstr(text, " 18446744073709551615 "));
+	assert_non_null(strstr(text, "18446744073.71 s"));
+	assert_non_null(strstr(text, "16.0 EiB"));
+	free(text);
 }
 
 int main(void)
@@ -265,6 +350,8 @@ int main(void)
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_damaged),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_verdict),
 		cmocka_unit_test(test_huge_numbers),
 	};
 

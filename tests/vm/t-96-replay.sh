@@ -82,10 +82,17 @@ for bad in "-S nan" "-S inf" "-S -1" "-S 0x10" "-F 99999999" "--pool 2048G" \
 	grep -q "from\|empty policy name\|more than 8" /tmp/opt.err || fail "replay $bad: unclear error: $(cat /tmp/opt.err)"
 done
 echo "ok: $(head -1 /tmp/opt.err)"
-# A policy given as a file, as `policy load` takes it: replayed, unloaded after.
-sroscope replay -p /sroscope/lib/sroscope/policies/exact.bpf.o "$W/leaky.srotrace" \
+# A policy given as a file, as `policy load` takes it: replayed, unloaded
+# after. The pool is a condition of every run, not of a policy's name:
+# pool.bpf.o given as a file gets the pool "pool" gets, and the pool a run
+# starts with is idle for no one.
+sroscope replay -p /sroscope/lib/sroscope/policies/pool.bpf.o,exact "$W/leaky.srotrace" \
 	-o /tmp/file.json >/dev/null 2>/tmp/file.err || fail "replay of a policy file: $(cat /tmp/file.err)"
 expect_eq "policy after a replay" "$(grep '^policy ' /sys/kernel/debug/sro/stats)" "policy default"
+[ "$(nj get /tmp/file.json runs.0.allocs.pool)" -gt 0 ] || fail "the pool policy as a file got no pool"
+expect_eq "pool, as a file: the run's own pool not idle" "$(nj get /tmp/file.json runs.0.idle.pool_free_bytes)" 0
+expect_eq "exact: the pool it never used not idle" "$(nj get /tmp/file.json runs.1.idle.pool_free_bytes)" 0
+expect_eq "results version" "$(nj get /tmp/file.json version)" 2
 
 # A damaged trace (a byte flipped in its second block): the reader's
 # error, nothing replayed.
@@ -112,8 +119,9 @@ expect_eq "cut trace: results say truncated" "$(nj get /tmp/cut.json recorded.tr
 expect_eq "cut trace: no emulator command failed" "$(nj get /tmp/cut.json runs.0.commands_failed)" 0
 echo "ok: $(head -1 /tmp/cut.err)"
 
-# An interrupted replay puts the host back. SIGTERM mid-run: the policy,
-# pool, quarantine_tries, fragmenter and realms as before, no results.
+# An interrupted replay puts the host back. SIGTERM mid-run, then SIGINT:
+# the policy, pool, quarantine_tries, fragmenter and realms as before, no
+# results.
 # SIGKILL: the next replay puts them back, says so, and runs.
 host_now() {
 	grep "^policy " /sys/kernel/debug/sro/stats
@@ -142,6 +150,10 @@ slow_replay
 host_now >/tmp/host.during
 cmp -s /tmp/host.before /tmp/host.during && fail "the replay changed nothing to put back"
 kill -TERM $pid
+# A second signal (a second Ctrl-C) while it puts the host back: held
+# until that is done, so it changes nothing.
+sleep 0.3
+kill -INT $pid 2>/dev/null
 wait $pid && fail "a replay stopped by SIGTERM exited 0"
 grep -q "interrupted: the host is as it was" /tmp/int.err || fail "unclear: $(cat /tmp/int.err)"
 host_now >/tmp/host.after

@@ -198,6 +198,18 @@ void replay_sample(struct replay_stats *st, double t_ms, uint64_t held,
 	st->nsamples++;
 }
 
+/* The pool's free bytes beyond those free at the run's start (@k0). */
+static uint64_t pool_idle_bytes(const struct kstats *k0, const struct kstats *k)
+{
+	return k->pool_free_bytes > k0->pool_free_bytes ?
+	       k->pool_free_bytes - k0->pool_free_bytes : 0;
+}
+
+uint64_t replay_idle_bytes(const struct kstats *k0, const struct kstats *k)
+{
+	return pool_idle_bytes(k0, k) + k->cached_bytes;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -291,7 +303,8 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 	}
 	json_object_object_add(out, "shapes", a);
 	o = json_object_new_object();
-	json_object_object_add(o, "pool_free_bytes", U64(k1->pool_free_bytes));
+	json_object_object_add(o, "pool_free_bytes",
+			       U64(pool_idle_bytes(k0, k1)));
 	json_object_object_add(o, "cached_bytes", U64(k1->cached_bytes));
 	json_object_object_add(out, "idle", o);
 	for (r = 0; r < norders; r++)
@@ -324,7 +337,8 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 	const char *base = strrchr(trace, '/');
 
 	json_object_object_add(top, "format", json_object_new_string("sroscope-replay"));
-	json_object_object_add(top, "version", json_object_new_int(1));
+	json_object_object_add(top, "version",
+			       json_object_new_int(REPLAY_RESULTS_VERSION));
 	json_object_object_add(top, "trace", json_object_new_string(base ? base + 1 : trace));
 	o = json_object_new_object();
 	json_object_object_add(o, "fragment_mb", U64(fragment_mb));

@@ -60,9 +60,16 @@ void replay_stats_init(struct replay_stats *st);
 void replay_stats_free(struct replay_stats *st);
 /* Account one event of the run. */
 void replay_account(struct replay_stats *st, const struct sro_event *e);
-/* A timeline point: bytes held by the RMM, bytes idle (pool + cache). */
+/* A timeline point: bytes held by the RMM, bytes idle (replay_idle_bytes()). */
 void replay_sample(struct replay_stats *st, double t_ms, uint64_t held,
 		   uint64_t idle);
+/*
+ * Memory idle in @k, a run having started at @k0: the pool's free bytes
+ * beyond those free at the start (the pool is a condition of every run,
+ * so only what a policy grew it by and left unused counts), and the
+ * kernel's cache of delegated granules.
+ */
+uint64_t replay_idle_bytes(const struct kstats *k0, const struct kstats *k);
 /* Nearest-rank quantile of @n sorted values. */
 uint64_t replay_quantile(const uint64_t *sorted, size_t n, double q);
 /*
@@ -73,7 +80,13 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 		    const struct kstats *k0, const struct kstats *k1,
 		    const uint64_t *orders, int norders);
 /*
- * Is @top a results file of version 1 (docs/replay.md), every field
+ * The results format replay_header() writes (docs/replay.md). Version 1
+ * counted the whole free pool as idle, and sized the pool for the policy
+ * named pool alone; `sroscope report` reads both.
+ */
+#define REPLAY_RESULTS_VERSION	2
+/*
+ * Is @top a results file of version 1 or 2 (docs/replay.md), every field
  * there with its type, numbers in range, at most REPLAY_MAX_RUNS runs?
  * 0, or -1 with @why naming the first bad field ("runs[1].shapes[0].ns:
  * an array expected, found a string").

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "format.h"
 #include "svg.h"
 
 #define W	720
@@ -33,38 +34,15 @@ void html_escape(FILE *f, const char *s)
 	}
 }
 
-void svg_fmt_plain(char *buf, size_t len, double v)
+char *svg_fmt_plain(char *buf, size_t len, double v)
 {
 	snprintf(buf, len, "%g", v);
+	return buf;
 }
 
-void svg_fmt_bytes(char *buf, size_t len, double v)
+char *svg_fmt_ms(char *buf, size_t len, double ms)
 {
-	static const char *const u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int i = 0;
-
-	while (fabs(v) >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(buf, len, i ? "%.1f %s" : "%.0f %s", v, u[i]);
-}
-
-void svg_fmt_ns(char *buf, size_t len, double v)
-{
-	if (v >= 1e9)
-		snprintf(buf, len, "%.2f s", v / 1e9);
-	else if (v >= 1e6)
-		snprintf(buf, len, "%.2f ms", v / 1e6);
-	else if (v >= 1e3)
-		snprintf(buf, len, "%.1f us", v / 1e3);
-	else
-		snprintf(buf, len, "%.0f ns", v);
-}
-
-void svg_fmt_ms(char *buf, size_t len, double v)
-{
-	svg_fmt_ns(buf, len, v * 1e6);
+	return format_ns_fine(buf, len, ms * 1e6);
 }
 
 /* A "nice" axis maximum: 1, 2 or 5 times a power of ten, >= @v. */

@@ -16,13 +16,16 @@ struct svg_series {
 	size_t n;
 };
 
-/* How axis values print: "12 ms", "4.0 MiB". */
-typedef void (*svg_fmt_fn)(char *buf, size_t len, double v);
+/*
+ * How axis values and labels print: format_bytes_d and format_ns_fine
+ * (format.h) for sizes and durations, or one of these.
+ */
+typedef char *(*svg_fmt_fn)(char *buf, size_t len, double v);
 
-void svg_fmt_plain(char *buf, size_t len, double v);
-void svg_fmt_bytes(char *buf, size_t len, double v);
-void svg_fmt_ns(char *buf, size_t len, double v);
-void svg_fmt_ms(char *buf, size_t len, double v);
+/* A count or a share, as "%g". */
+char *svg_fmt_plain(char *buf, size_t len, double v);
+/* Milliseconds, as format_ns_fine: "1.50 ms", "2.25 s". */
+char *svg_fmt_ms(char *buf, size_t len, double ms);
 
 /* A line chart of @n series (steps: the value holds until the next). */
 void svg_line_chart(FILE *f, const char *title, const struct svg_series *s,

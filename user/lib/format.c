@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Names and renderings of sroscope events; command-line value parsers. */
+/* Sizes, durations and sroscope events as text; command-line value parsers. */
 #include <errno.h>
 #include <stdarg.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,39 +39,59 @@ int parse_event_list(const char *list, uint32_t *mask, size_t *bad)
 	return *mask ? 0 : -EINVAL;
 }
 
-/* Scale @v by 1024 (or 1000) steps; one decimal once scaled. */
-static char *format_scaled(char *buf, size_t len, uint64_t v, unsigned int step,
-			   const char *const *units, size_t nunits)
+/* A unit and the decimals it is shown with once scaled to it. */
+struct scale {
+	const char *unit;
+	int digits;
+};
+
+static const struct scale bytes_scale[] = {
+	{ "B", 0 }, { "KiB", 1 }, { "MiB", 1 }, { "GiB", 1 }, { "TiB", 1 },
+	{ "PiB", 1 }, { "EiB", 1 },
+};
+static const struct scale ns_scale[] = {
+	{ "ns", 0 }, { "us", 1 }, { "ms", 1 }, { "s", 1 },
+};
+static const struct scale ns_fine_scale[] = {
+	{ "ns", 0 }, { "us", 1 }, { "ms", 2 }, { "s", 2 },
+};
+
+/* @v in @s[0].unit, scaled by @step while it would show as @step or more. */
+static char *format_scaled(char *buf, size_t len, double v, unsigned int step,
+			   const struct scale *s, size_t n)
 {
-	double d = v;
+	static const double half[] = { 0.5, 0.05, 0.005 };
 	size_t u = 0;
 
 	/* 1048575 B is "1.0 MiB", not "1024.0 KiB": round, then scale. */
-	while ((u ? d >= step - 0.05 : d >= step) && u + 1 < nunits) {
-		d /= step;
+	while (v >= step - half[s[u].digits] && u + 1 < n) {
+		v /= step;
 		u++;
 	}
-	if (!u)
-		snprintf(buf, len, "%" PRIu64 " %s", v, units[0]);
-	else
-		snprintf(buf, len, "%.1f %s", d, units[u]);
+	snprintf(buf, len, "%.*f %s", s[u].digits, v, s[u].unit);
 	return buf;
 }
 
 char *format_bytes(char *buf, size_t len, uint64_t bytes)
 {
-	static const char *const units[] = {
-		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
-	};
-
-	return format_scaled(buf, len, bytes, 1024, units, ARRAY_SIZE(units));
+	return format_bytes_d(buf, len, bytes);
 }
 
 char *format_ns(char *buf, size_t len, uint64_t ns)
 {
-	static const char *const units[] = { "ns", "us", "ms", "s" };
+	return format_scaled(buf, len, ns, 1000, ns_scale, ARRAY_SIZE(ns_scale));
+}
 
-	return format_scaled(buf, len, ns, 1000, units, ARRAY_SIZE(units));
+char *format_bytes_d(char *buf, size_t len, double bytes)
+{
+	return format_scaled(buf, len, bytes, 1024, bytes_scale,
+			     ARRAY_SIZE(bytes_scale));
+}
+
+char *format_ns_fine(char *buf, size_t len, double ns)
+{
+	return format_scaled(buf, len, ns, 1000, ns_fine_scale,
+			     ARRAY_SIZE(ns_fine_scale));
 }
 
 /* Field writers: append " key=value" to @p within @end. */

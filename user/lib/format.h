@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * Human/JSON renderings of sroscope events (their names: vocab.h), and
- * the parsers of sizes and durations given on the command line. Pure functions: the unit
- * tests (tests/unit/test_format.c) cover them on the host.
+ * Human renderings of sizes and durations; human/JSON renderings of
+ * sroscope events (their names: vocab.h); the parsers of sizes and
+ * durations given on the command line. Pure functions: the unit tests
+ * (tests/unit/test_format.c) cover them on the host.
  */
 #ifndef SROSCOPE_FORMAT_H
 #define SROSCOPE_FORMAT_H
@@ -16,10 +17,24 @@
 
 struct json_object;
 
+/*
+ * The one formatter of sizes and durations: every command, table and
+ * chart shows them through these. The largest unit the value shows as 1
+ * or more of, once rounded: 1048575 B is "1.0 MiB", not "1024.0 KiB".
+ * Each returns @buf (cut to @len, terminated).
+ */
 /* "512 B", "4.0 KiB", "1.5 MiB": exact below 1 KiB, else 1 decimal. */
 char *format_bytes(char *buf, size_t len, uint64_t bytes);
 /* "812 ns", "1.3 us", "5.8 ms", "2.1 s". */
 char *format_ns(char *buf, size_t len, uint64_t ns);
+/* As format_bytes, of a computed figure (a chart's tick): 1.25 is "1 B". */
+char *format_bytes_d(char *buf, size_t len, double bytes);
+/*
+ * Durations compared side by side (sroscope report's latencies, its
+ * charts' axes), two decimals from ms up, where they differ: "812 ns",
+ * "1.3 us", "1.50 ms", "2.25 s".
+ */
+char *format_ns_fine(char *buf, size_t len, double ns);
 
 /*
  * The fields of @e that its event type has, as "key=value" pairs separated

@@ -279,24 +279,29 @@ uint64_t snapshot_book_losses(const struct snapshot *s)
 }
 
 
-void snapshot_print_losses(FILE *f, const struct snapshot *s)
+void print_losses(FILE *f, const uint64_t *losses, uint64_t recursion_misses)
 {
 	bool any = false;
 	int i;
 
 	for (i = 0; i < SRO_LOSS_NR; i++) {
-		if (!s->losses[i])
+		if (!losses[i])
 			continue;
 		fprintf(f, "%s%llu %s", any ? ", " : "LOST: ",
-			(unsigned long long)s->losses[i], sro_loss_prose(i));
+			(unsigned long long)losses[i], sro_loss_prose(i));
 		any = true;
 	}
-	if (s->recursion_misses) {
+	if (recursion_misses) {
 		fprintf(f, "%s%llu events missed (BPF recursion)",
 			any ? ", " : "LOST: ",
-			(unsigned long long)s->recursion_misses);
+			(unsigned long long)recursion_misses);
 		any = true;
 	}
 	if (any)
 		fputc('\n', f);
+}
+
+void snapshot_print_losses(FILE *f, const struct snapshot *s)
+{
+	print_losses(f, s->losses, s->recursion_misses);
 }

@@ -65,5 +65,7 @@ uint64_t snapshot_book_losses(const struct snapshot *s);
 
 /* One line naming every non-zero loss, for the end of a report. */
 void snapshot_print_losses(FILE *f, const struct snapshot *s);
+/* The same from the counts (losses[SRO_LOSS_NR]) a report kept. */
+void print_losses(FILE *f, const uint64_t *losses, uint64_t recursion_misses);
 
 #endif
