@@ -9,9 +9,9 @@
 #   leaked_bytes N           given up for good (undelegate refused)
 #   donated_bytes N / reclaimed_bytes N / freed_bytes N / allocated_bytes N
 #   errors N                 books that do not balance (details on stderr)
-# Every range is tracked by physical address, so a double donation, a
-# reclaim of memory never donated or a free of memory still donated shows
-# up as an error even when the totals happen to balance.
+# Every donation is tracked by its id and its address, so a double
+# donation, a reclaim of memory never donated or a free of memory still
+# donated shows up as an error even when the totals happen to balance.
 
 function field(name,    i) {
 	for (i = 1; i <= NF; i++)
@@ -36,32 +36,37 @@ function bad(msg) {
 	next
 }
 
+# A donation is named by its id (donation=), unique since boot; its
+# address may be donated again once the RMM gives back that granule,
+# while the rest of the donation is still out.
 / sro_donate: / {
 	pa = field("pa"); size = num(field("size")); r = field("realm")
-	if (pa in held_size)
-		bad("donated twice " pa)
-	held_size[pa] = size; held_realm[pa] = r
+	id = field("donation")
+	if (pa in live)
+		bad("donated twice " pa " (donations " live[pa] " and " id ")")
+	if (id == "" || id in held_size)
+		bad("donation id '" id "' missing or reused at " pa)
+	live[pa] = id
+	held_size[id] = size; held_realm[id] = r
 	realm_held[r] += size
 	donated += size
 	next
 }
 
 # A reclaim may bring back part of a donation (several pieces, each
-# naming its donation's address as block=): the donation is out until
-# every byte of it is back.
+# naming its donation's id): the donation is out until every byte of
+# it is back.
 / sro_reclaim: / {
-	pa = field("pa"); size = num(field("size")); blk = field("block")
-	if (blk == "")
-		blk = pa
-	if (!(blk in held_size) || held_size[blk] < size) {
-		bad("reclaim of " pa "+" size " (block " blk ") not donated as such")
+	pa = field("pa"); size = num(field("size")); id = field("donation")
+	if (!(id in held_size) || held_size[id] < size) {
+		bad("reclaim of " pa "+" size " (donation " id ") not donated as such")
 		next
 	}
-	realm_held[held_realm[blk]] -= size
-	held_size[blk] -= size
-	back[pa] = 1
-	if (!held_size[blk]) {
-		delete held_size[blk]; delete held_realm[blk]
+	realm_held[held_realm[id]] -= size
+	held_size[id] -= size
+	delete live[pa]
+	if (!held_size[id]) {
+		delete held_size[id]; delete held_realm[id]
 	}
 	reclaimed += size
 	next
@@ -70,9 +75,8 @@ function bad(msg) {
 / sro_free: / {
 	pa = field("pa"); size = num(field("size"))
 	# The head of a donation may come back while the rest is still out.
-	if ((pa in held_size) && !(pa in back))
+	if (pa in live)
 		bad("free of " pa " while the realm world holds it")
-	delete back[pa]
 	# Every block goes back to the source it came from (a tail freed
 	# after a split starts inside a block: not checked here).
 	if (pa in source && source[pa] != field("source"))
