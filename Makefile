@@ -111,6 +111,7 @@ test: deps
 	$(Q)scripts/check-series.sh
 	$(Q)tests/host/t-kernel-src.sh
 	$(Q)tests/host/t-books-diff.sh
+	$(Q)tests/host/t-books-trace.sh
 	$(Q)tests/host/t-realm-ids.sh
 	$(Q)$(MAKE) --no-print-directory kernel ARCH=x86_64
 	$(Q)tests/host/t-rmi-ids.sh
