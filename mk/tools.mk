@@ -62,6 +62,11 @@ LIBBPF_CFLAGS := -I$(BPFTOOLS)/include
 LIBBPF_LIBS := $(LIBBPF_A)
 endif
 
+# The kernel whose BTF the programs are compiled against: built when it is
+# missing (make stress builds the sanitizer kernel, not this one).
+$(KBUILD)/vmlinux:
+	$(Q)$(MAKE) --no-print-directory kernel ARCH=$(ARCH) DEBUG=$(DEBUG)
+
 $(BUILD)/vmlinux.h: $(BPFTOOL) $(KBUILD)/vmlinux
 	$(Q)mkdir -p $(BUILD)
 	$(Q)$(BPFTOOL) btf dump file $(KBUILD)/vmlinux format c > $@

@@ -58,11 +58,19 @@ rm -f /tmp/stop
 SWAPPER=$!
 
 start=$(date +%s)
+# A long run says how far it is every 30 s (the kernel's operation count).
+(
+	while sleep 30 && [ ! -f /tmp/stop ]; do
+		echo "stress: $(( $(date +%s) - start )) s, $(( $(stat ops) - $(awk '$1 == "ops" { print $2 }' /tmp/stats.base) )) SRO operations so far"
+	done
+) &
+TICKER=$!
 FAIL=1 emustress "$OPS" "$(nproc)" "$SEED" >/tmp/stress.out || fail "emustress: $(cat /tmp/stress.out)"
 secs=$(( $(date +%s) - start ))
 echo "emustress ($secs s, seed $SEED):"
 sed 's/^/  /' /tmp/stress.out
 touch /tmp/stop
+kill $TICKER 2>/dev/null
 wait $SWAPPER || fail "policy swaps failed"
 for f in fail_page_alloc failslab; do
 	echo 0 >$FI/$f/probability
