@@ -148,6 +148,11 @@ if [ "$(cat "$BUILD/.sroscope-config" 2>/dev/null)" != "$config_inputs" ]; then
 		grep -q "^$opt=y" "$BUILD/.config" || missing="$missing $opt"
 	done
 	[ -z "$missing" ] || die "options not enabled:$missing"
+	# Every option turned off must have stayed off (nothing selects it).
+	for opt in $(sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' $FRAGS | sort -u); do
+		if grep -q "^$opt=" "$BUILD/.config"; then missing="$missing $opt"; fi
+	done
+	[ -z "$missing" ] || die "options not turned off (something selects them):$missing"
 	echo "$config_inputs" >"$BUILD/.sroscope-config"
 fi
 
