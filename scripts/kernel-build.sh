@@ -156,13 +156,19 @@ if [ "$(cat "$BUILD/.sroscope-config" 2>/dev/null)" != "$config_inputs" ]; then
 	echo "$config_inputs" >"$BUILD/.sroscope-config"
 fi
 
-# Progress: build steps logged so far, against the last full build's.
+# Progress: build steps logged so far, against the last full build's (or,
+# the first time, the count kernel/config/build-steps gives), and the time
+# left at the pace so far.
 STEPS=$CACHE/kernel-steps-$(basename "$BUILD")
 steps_done() {
 	n=$(grep -c '^  [A-Z]' "$BUILD/build.log" || true)
-	total=$(cat "$STEPS" 2>/dev/null || true)
-	if [ -n "$total" ] && [ "$n" -le "$total" ]; then
-		echo "$n of about $total steps"
+	total=$(cat "$STEPS" 2>/dev/null ||
+		awk -v b="$(basename "$BUILD")" '$1 == b { print $2 }' \
+			"$REPO/kernel/config/build-steps")
+	if [ -n "$total" ] && [ "$n" -gt 0 ] && [ "$n" -lt "$total" ]; then
+		echo "$n of about $total steps, about $((($(date +%s) - start) * (total - n) / n)) s left"
+	elif [ -n "$total" ] && [ "$n" -ge "$total" ]; then
+		echo "$n steps (about $total expected), nearly done"
 	else
 		echo "$n steps"
 	fi
