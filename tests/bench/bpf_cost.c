@@ -7,10 +7,13 @@
  * BPF run-time statistics time it, and the same loop with an empty body
  * is subtracted. Two modes: "maps" (top, hist, leaks: books in maps) and
  * "trace" (trace, record: every event also through the ring buffer).
- * Prints Markdown; each figure is the median of REPS runs, run A/B in
- * turns so that the machine's noise hits both alike.
+ * Prints Markdown, and the verifier's instruction count of each mode
+ * (or, when a kernel refuses the programs, the end of its log); each
+ * figure is the median of REPS runs, run A/B in turns so that the
+ * machine's noise hits both alike.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,43 @@
 #define ROUNDS		100	/* REC lives per run: 10200 events */
 #define EVENTS		102	/* events per REC life */
 #define REPS		51
+#define INSN_LIMIT	1000000	/* the verifier's budget per program */
+
+/* libbpf's warnings (a refused program's verifier log among them), kept
+ * for the report of a load that failed.
+ */
+static char *warnings;
+static size_t warnings_len;
+static FILE *warnings_f;
+
+static int keep_warnings(enum libbpf_print_level level, const char *fmt,
+			 va_list ap)
+{
+	if (level == LIBBPF_WARN && warnings_f)
+		vfprintf(warnings_f, fmt, ap);
+	if (getenv("V"))
+		vfprintf(stderr, fmt, ap);
+	return 0;
+}
+
+/* libbpf's warnings since the last call: what failed, when not the
+ * verifier (a map, BTF).
+ */
+static void print_new_warnings(void)
+{
+	static size_t printed;
+
+	fflush(warnings_f);
+	if (warnings && warnings_len > printed)
+		fprintf(stderr, "%s", warnings + printed);
+	printed = warnings_len;
+}
+
+/* The verifier's statistics of each driver (log level 4): the margin
+ * left, or why it refused.
+ */
+static char stats_log[2][65536];
+static unsigned int insns[2];
 
 static unsigned long long run_ns(struct bpf_program *p)
 {
@@ -79,8 +119,24 @@ static double measure(bool trace, unsigned long long *delivered)
 	/* sroscope's default; read after each run, as trace reads it. */
 	bpf_map__set_max_entries(skel->maps.events, 4 << 20);
 	skel->rodata->wakeup_bytes = 1 << 20;
-	if (cost_bpf__load(skel))
+	bpf_program__set_log_buf(skel->progs.bench_rec_lives, stats_log[trace],
+				 sizeof(stats_log[trace]));
+	bpf_program__set_log_level(skel->progs.bench_rec_lives, 4);
+	if (cost_bpf__load(skel)) {
+		fprintf(stderr, "bpf_cost: the %s handlers do not load:\n",
+			trace ? "trace" : "maps");
+		print_new_warnings();
+		/* At log level 4 the verifier's log is its verdict and counts. */
+		if (stats_log[trace][0])
+			fprintf(stderr, "verifier: %s", stats_log[trace]);
 		goto out;
+	}
+	{
+		const char *at = strstr(stats_log[trace], "processed ");
+
+		if (!at || sscanf(at, "processed %u insns", &insns[trace]) != 1)
+			insns[trace] = 0;
+	}
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), drain, delivered,
 			      NULL);
 	for (i = 0; i < REPS; i++) {
@@ -104,8 +160,8 @@ int main(void)
 	double maps, trace;
 	int stats_fd;
 
-	if (!getenv("V"))
-		libbpf_set_print(NULL);
+	warnings_f = open_memstream(&warnings, &warnings_len);
+	libbpf_set_print(keep_warnings);
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (stats_fd < 0) {
 		fprintf(stderr, "bpf_cost: cannot turn BPF run-time statistics on: %s (root?)\n",
@@ -117,6 +173,10 @@ int main(void)
 	close(stats_fd);
 	if (maps < 0 || trace < 0) {
 		fprintf(stderr, "bpf_cost: cannot load or run the handlers\n");
+		return 1;
+	}
+	if (!insns[0] || !insns[1]) {
+		fprintf(stderr, "bpf_cost: no verifier statistics for the handlers\n");
 		return 1;
 	}
 	if (delivered != (unsigned long long)REPS * ROUNDS * EVENTS) {
@@ -132,5 +192,8 @@ int main(void)
 	printf("| mode | ns per event | target |\n|---|---|---|\n");
 	printf("| maps (top, hist, leaks) | %.1f | <= 50 |\n", maps);
 	printf("| trace/record (maps + ring buffer) | %.1f | <= 50 |\n", trace);
+	printf("\nVerifier: a REC's life takes %u instructions to verify in maps mode,\n"
+	       "%u in trace mode, of the %d a program may take.\n",
+	       insns[0], insns[1], INSN_LIMIT);
 	return 0;
 }

@@ -14,32 +14,58 @@
 #define BLOCKS		16
 #define EVENTS_PER_ROUND (2 + 1 + 3 * BLOCKS + 1 + 1 + 3 * BLOCKS + 1)
 
+/* One REC's life; each block's events run in a bpf_loop() callback of
+ * their own, so the verifier walks the handlers once per call site, not
+ * once per block (unrolled, the round exceeds its 1M-instruction budget
+ * on 6.18).
+ */
+struct rec {
+	__u64 op;
+	__u64 pa;
+	__u64 donation;
+};
+
+static long donate_block(__u64 i, void *data)
+{
+	struct rec *r = data;
+	__u64 pa = r->pa + i * 4096;
+
+	____sro_alloc(NULL, r->op, 7, pa, 4096, 0, 0, 0, 900, false);
+	____sro_delegate(NULL, pa, 4096, 1, false, 0);
+	____sro_donate(NULL, r->op, 7, pa, 4096, 0, 0, 0, r->donation + i);
+	return 0;
+}
+
+static long reclaim_block(__u64 i, void *data)
+{
+	struct rec *r = data;
+	__u64 pa = r->pa + i * 4096;
+
+	____sro_reclaim(NULL, r->op, 7, pa, 4096, 0, 0, 0, r->donation + i);
+	____sro_delegate(NULL, pa, 4096, 1, true, 0);
+	____sro_free(NULL, r->op, 7, pa, 4096, 0, 2);
+	return 0;
+}
+
 static long one_rec(__u64 round, void *data)
 {
-	__u64 op = 2 * round + 1, pa = 0x100000000ULL + round * BLOCKS * 4096;
-	__u32 cmd = SRO_RMI_FID(0x15a), i;
-	__u64 *ctx = data;
+	struct rec r = {
+		.op = 2 * round + 1,
+		.pa = 0x100000000ULL + round * BLOCKS * 4096,
+		.donation = round * BLOCKS + 1,
+	};
+	__u32 cmd = SRO_RMI_FID(0x15a);
 
-	____sro_op_start(ctx, op, 7, cmd);
-	____sro_donate_req(ctx, op, 7, 0x40, 0, BLOCKS, false, 0, BLOCKS * 4096);
-	for (i = 0; i < BLOCKS; i++) {
-		____sro_alloc(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0, 900, false);
-		____sro_delegate(ctx, pa + i * 4096, 4096, 1, false, 0);
-		____sro_donate(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0,
-			       round * BLOCKS + i + 1);
-	}
-	____sro_donate_result(ctx, op, 7, BLOCKS, BLOCKS, BLOCKS, 0, 0);
-	____sro_op_end(ctx, op, 7, cmd, 0, 2, false, 5000000);
-	op++;
+	____sro_op_start(NULL, r.op, 7, cmd);
+	____sro_donate_req(NULL, r.op, 7, 0x40, 0, BLOCKS, false, 0, BLOCKS * 4096);
+	bpf_loop(BLOCKS, donate_block, &r, 0);
+	____sro_donate_result(NULL, r.op, 7, BLOCKS, BLOCKS, BLOCKS, 0, 0);
+	____sro_op_end(NULL, r.op, 7, cmd, 0, 2, false, 5000000);
+	r.op++;
 	cmd = SRO_RMI_FID(0x15b);
-	____sro_op_start(ctx, op, 7, cmd);
-	for (i = 0; i < BLOCKS; i++) {
-		____sro_reclaim(ctx, op, 7, pa + i * 4096, 4096, 0, 0, 0,
-				round * BLOCKS + i + 1);
-		____sro_delegate(ctx, pa + i * 4096, 4096, 1, true, 0);
-		____sro_free(ctx, op, 7, pa + i * 4096, 4096, 0, 2);
-	}
-	____sro_op_end(ctx, op, 7, cmd, 0, 2, false, 3000000);
+	____sro_op_start(NULL, r.op, 7, cmd);
+	bpf_loop(BLOCKS, reclaim_block, &r, 0);
+	____sro_op_end(NULL, r.op, 7, cmd, 0, 2, false, 3000000);
 	return 0;
 }
 
