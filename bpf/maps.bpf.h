@@ -5,25 +5,6 @@
 
 #include <bpf/bpf_helpers.h>
 
-/*
- * The value for @key, created from @init when missing. NULL when the map
- * is full (or a racing delete won): the caller counts that as a loss.
- */
-static __always_inline void *
-lookup_or_try_init(void *map, const void *key, const void *init)
-{
-	void *val;
-	long err;
-
-	val = bpf_map_lookup_elem(map, key);
-	if (val)
-		return val;
-	err = bpf_map_update_elem(map, key, init, BPF_NOEXIST);
-	if (err && err != -17 /* EEXIST: another CPU made it */)
-		return NULL;
-	return bpf_map_lookup_elem(map, key);
-}
-
 /* The log2 slot of @v: slot i holds 2^(i-1) < v <= 2^i, slot 0 v <= 1. */
 static __always_inline __u32 log2_slot(__u64 v)
 {

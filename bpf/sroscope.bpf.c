@@ -3,10 +3,12 @@
  * sroscope's tracer: the "sro" trace events of the host's SRO path, kept
  * as books in maps that user space reads whenever it likes:
  *
- *   outstanding  every donation the realm world still holds, by the
- *                kernel's donation id
+ *   donations    every donation the realm world still holds, by the
+ *   outstanding  kernel's donation id: a ring indexed by id, and a hash
+ *                for the few that outlive their ring slot
  *   realms       bytes and blocks donated/reclaimed per realm and source,
- *                allocation failures, leaks, and what a destroyed realm kept
+ *                allocation failures, leaks, and what a destroyed realm
+ *                kept, in a slot per realm ("realm_slots": realm -> slot)
  *   sources      allocations, failures and fallbacks per source
  *   hists        log2 histograms: request size, order, op duration,
  *                allocation latency and donation lifetime per source
@@ -39,32 +41,67 @@ const volatile bool capture_stacks;	/* kernel stack of each donation */
  */
 #define OPS_RING	4096
 
-struct op_info {
-	__u64 op;
-	__u32 cmd;
-	__u32 pad;
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, OPS_RING);
 	__type(key, __u32);
-	__type(value, struct op_info);
+	__type(value, struct sro_op_info);
 } ops SEC(".maps");
+
+/*
+ * Outstanding donations. Donation ids are sequential, so a ring indexed by
+ * id holds nearly all of them: an array access per event, no hash and no
+ * lock. A donation whose slot still holds one a ring's length of ids
+ * older (a realm's long-lived memory) goes to the "outstanding" hash,
+ * allocated as it is used and sized for every donation the tracer keeps.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);	/* read in place */
+	__uint(max_entries, 65536);	/* donation_mask + 1, set by user space */
+	__type(key, __u32);
+	__type(value, struct sro_donation);
+} donations SEC(".maps");
+
+const volatile __u32 donation_mask = 65535;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536);	/* user space may resize before load */
 	__type(key, __u64);
 	__type(value, struct sro_donation);
 } outstanding SEC(".maps");
 
+/*
+ * Per-realm books in an array, each realm's slot found once by hash and
+ * then kept with its running operations: the events of an operation
+ * index the array.
+ */
+#define SRO_NO_SLOT	(~0U)
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 4096);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRO_REALM_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} realm_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SRO_REALM_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} slot_owners SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRO_REALM_SLOTS);
 	__type(key, __u32);
 	__type(value, struct sro_realm_stats);
 } realms SEC(".maps");
+
+__u32 realm_slots_used;	/* a hint: slots below it are taken */
 
 /*
  * Kernel stacks of donations, keyed by their content, numbered in order
@@ -127,8 +164,6 @@ struct {
 	__uint(max_entries, 1 << 20);	/* user space may resize before load */
 } events SEC(".maps");
 
-static const struct sro_realm_stats zero_realm;
-
 static __always_inline void lost(__u32 what)
 {
 	__u64 *n = bpf_map_lookup_elem(&losses, &what);
@@ -142,16 +177,6 @@ static __always_inline bool skip(__u32 realm, __u64 size)
 {
 	return (filter_realm && realm != filter_realm) ||
 	       (size && size < min_size);
-}
-
-static __always_inline struct sro_realm_stats *realm_stats(__u32 realm)
-{
-	struct sro_realm_stats *s;
-
-	s = lookup_or_try_init(&realms, &realm, &zero_realm);
-	if (!s)
-		lost(SRO_LOSS_REALMS_FULL);
-	return s;
 }
 
 static __always_inline struct sro_src_stats *source_stats(__u32 source)
@@ -170,7 +195,7 @@ static __always_inline void hist_add(__u32 id, __u32 slot, __u64 v)
 	h->sum += v;
 }
 
-static __always_inline struct op_info *op_slot(__u64 op)
+static __always_inline struct sro_op_info *op_slot(__u64 op)
 {
 	__u32 slot = op & (OPS_RING - 1);
 
@@ -179,12 +204,95 @@ static __always_inline struct op_info *op_slot(__u64 op)
 
 static __always_inline __u32 op_cmd(__u64 op)
 {
-	struct op_info *o;
+	struct sro_op_info *o;
 
 	if (!op)
 		return 0;
 	o = op_slot(op);
 	return o && o->op == op ? o->cmd : 0;
+}
+
+/*
+ * The time the books give an event of @op: when the operation started.
+ * A clock read costs more than the rest of a donation's books, so the
+ * books read it once per operation: a donation's lifetime runs from the
+ * start of the operation that donated it to the start of the one that
+ * took it back. Outside a known operation: now.
+ */
+static __always_inline __u64 books_time(__u64 op)
+{
+	struct sro_op_info *o;
+
+	if (op) {
+		o = op_slot(op);
+		if (o && o->op == op && o->ts)
+			return o->ts;
+	}
+	return bpf_ktime_get_boot_ns();
+}
+
+/*
+ * The slot of @realm's books, given on first sight. A slot is taken by
+ * inserting it into "slot_owners" (BPF_NOEXIST decides between CPUs
+ * taking the same one; the loser tries the next), then the realm is
+ * inserted into "realm_slots". Of CPUs meeting the same new realm, the
+ * first to insert it wins; the others' slots stay unused (no realm names
+ * them, so nobody reads them).
+ */
+#define SLOT_TRIES	8
+
+static __always_inline __u32 realm_slot(__u32 realm)
+{
+	__u32 *have, slot = realm_slots_used;
+	int i;
+
+	have = bpf_map_lookup_elem(&realm_slots, &realm);
+	if (have)
+		return *have;
+	for (i = 0; i < SLOT_TRIES; i++, slot++) {
+		if (slot >= SRO_REALM_SLOTS)
+			return SRO_NO_SLOT;
+		if (!bpf_map_update_elem(&slot_owners, &slot, &realm,
+					 BPF_NOEXIST))
+			break;
+	}
+	if (i == SLOT_TRIES)
+		return SRO_NO_SLOT;
+	if (slot + 1 > realm_slots_used)
+		realm_slots_used = slot + 1;
+	if (!bpf_map_update_elem(&realm_slots, &realm, &slot, BPF_NOEXIST))
+		return slot;
+	have = bpf_map_lookup_elem(&realm_slots, &realm);
+	return have ? *have : SRO_NO_SLOT;
+}
+
+/*
+ * @realm's books, for an event of @op (0: none): the slot kept with the
+ * running operation when it is @realm's, found by hash otherwise.
+ */
+static __always_inline struct sro_realm_stats *realm_stats(__u64 op,
+							   __u32 realm)
+{
+	struct sro_realm_stats *s;
+	struct sro_op_info *o = NULL;
+	__u32 slot;
+
+	if (op) {
+		o = op_slot(op);
+		if (o && (o->op != op || o->realm != realm))
+			o = NULL;
+	}
+	if (o && o->slot != SRO_NO_SLOT) {
+		slot = o->slot;
+	} else {
+		slot = realm_slot(realm);
+		if (o)
+			o->slot = slot;
+	}
+	s = bpf_map_lookup_elem(&realms, &slot);
+	if (!s)
+		lost(SRO_LOSS_REALMS_FULL);
+	return s;
 }
 
 /* A ring buffer record of @type, or NULL (not wanted, or buffer full). */
@@ -261,7 +369,7 @@ SEC("tp_btf/sro_op_start")
 int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 {
 	struct sro_event *e;
-	struct op_info *o;
+	struct sro_op_info *o;
 
 	if (skip(realm, 0))
 		return 0;
@@ -271,6 +379,9 @@ int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 			lost(SRO_LOSS_OPS_FULL);	/* still running */
 		o->op = op;
 		o->cmd = cmd;
+		o->realm = realm;
+		o->slot = SRO_NO_SLOT;
+		o->ts = bpf_ktime_get_boot_ns();
 	}
 	e = event_new(SRO_EV_OP_START, op, realm);
 	if (e) {
@@ -286,7 +397,7 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 {
 	struct sro_realm_stats *s;
 	struct sro_event *e;
-	struct op_info *o;
+	struct sro_op_info *o;
 
 	if (skip(realm, 0))
 		return 0;
@@ -295,7 +406,7 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 		o->cmd = 0;	/* done: the slot may be reused */
 	hist_add(SRO_HIST_OP_NS, log2_slot(duration_ns), duration_ns);
 	if (cmd == SRO_RMI_CMD(REALM_DESTROY) && status == 0) {
-		s = realm_stats(realm);
+		s = realm_stats(op, realm);
 		if (s)
 			s->destroyed_ts = bpf_ktime_get_boot_ns();
 	}
@@ -383,7 +494,7 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 	src = source_stats(source);
 	if (src)
 		src->alloc_fails++;
-	s = realm_stats(realm);
+	s = realm_stats(op, realm);
 	if (s && source < SRO_SRC_NR)
 		s->alloc_fails[source]++;
 	e = event_new(SRO_EV_ALLOC_FAIL, op, realm);
@@ -436,6 +547,41 @@ static __always_inline __s32 stack_id(void *ctx)
 }
 
 /*
+ * Keep @d (its id set) as outstanding: in its ring slot when that is free,
+ * else in the hash. False when neither has room.
+ *
+ * The slot is taken with plain stores, the id last (atomics that return a
+ * value need BPF ISA v3, whose code 6.12's verifier refuses here). Two
+ * CPUs can meet on a slot only with ids a ring's length apart, donated in
+ * the same few nanoseconds; the one whose id the slot does not end with
+ * sees it and goes to the hash.
+ */
+static __always_inline bool donation_keep(const struct sro_donation *d)
+{
+	__u32 i = d->id & donation_mask;
+	struct sro_donation *slot;
+	__u64 id = d->id;
+
+	slot = bpf_map_lookup_elem(&donations, &i);
+	if (slot && (!slot->id || slot->id == id)) {
+		slot->pa = d->pa;
+		slot->size = d->size;
+		slot->ts = d->ts;
+		slot->op = d->op;
+		slot->realm = d->realm;
+		slot->cmd = d->cmd;
+		slot->source = d->source;
+		slot->purpose = d->purpose;
+		slot->state = d->state;
+		slot->stack_id = d->stack_id;
+		*(volatile __u64 *)&slot->id = id;
+		if (*(volatile __u64 *)&slot->id == id)
+			return true;
+	}
+	return !bpf_map_update_elem(&outstanding, &id, d, BPF_ANY);
+}
+
+/*
  * Donations are keyed by the kernel's donation id, not their address:
  * once the RMM gives back a block's first granule, the host may donate
  * that address again while the rest of the block is still out.
@@ -452,19 +598,20 @@ int BPF_PROG(sro_donate, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 
 	if (skip(realm, size) || source >= SRO_SRC_NR)
 		return 0;
-	d.ts = bpf_ktime_get_boot_ns();
+	d.ts = books_time(op);
 	d.cmd = op_cmd(op);
 	if (capture_stacks) {
 		d.stack_id = stack_id(ctx);
 		if (d.stack_id < 0)
 			lost(SRO_LOSS_STACKS);
 	}
-	if (bpf_map_update_elem(&outstanding, &donation, &d, BPF_ANY)) {
-		/* Untracked, so not counted: held stays what the map shows. */
+	d.id = donation;
+	if (!donation_keep(&d)) {
+		/* Untracked, so not counted: held stays what the maps show. */
 		lost(SRO_LOSS_OUTSTANDING_FULL);
 		return 0;
 	}
-	s = realm_stats(realm);
+	s = realm_stats(op, realm);
 	if (s) {
 		s->donated[source] += size;
 		s->donations[source]++;
@@ -488,16 +635,24 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	struct sro_donation *dp, d;
 	__u64 now, life = 0;
 	__u8 flags = 0;
+	bool in_ring;
+	__u32 i, src;
 
 	if (skip(realm, size))
 		return 0;
-	now = bpf_ktime_get_boot_ns();
-	dp = bpf_map_lookup_elem(&outstanding, &donation);
+	now = books_time(op);
+	i = donation & donation_mask;
+	dp = bpf_map_lookup_elem(&donations, &i);
+	in_ring = dp && dp->id == donation;
+	if (!in_ring)
+		dp = bpf_map_lookup_elem(&outstanding, &donation);
 	if (dp) {
 		/* A copy: the verifier must see the index it checked. */
 		d = *dp;
 		if (size < d.size)
 			dp->size = d.size - size;
+		else if (in_ring)
+			dp->id = 0;	/* the slot is free */
 		else
 			bpf_map_delete_elem(&outstanding, &donation);
 	}
@@ -505,16 +660,19 @@ int BPF_PROG(sro_reclaim, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 		/* Account to the donation's realm and source, as donated. */
 		life = now > d.ts ? now - d.ts : 0;
 		hist_add(SRO_HIST_LIFETIME_NS + d.source, log2_slot(life), life);
-		s = realm_stats(d.realm);
-		if (s) {
-			s->reclaimed[d.source] += size < d.size ? size : d.size;
-			s->reclaims[d.source]++;
+		s = realm_stats(op, d.realm);
+		/* Checked again: the verifier lost the bound in the call. */
+		src = d.source;
+		barrier_var(src);
+		if (s && src < SRO_SRC_NR) {
+			s->reclaimed[src] += size < d.size ? size : d.size;
+			s->reclaims[src]++;
 		}
 	} else {
 		/* Donated before we started, or its donation was lost. */
 		lost(SRO_LOSS_UNKNOWN_RECLAIM);
 		flags = SRO_F_UNKNOWN;
-		s = realm_stats(realm);
+		s = realm_stats(op, realm);
 		if (s)
 			s->unknown_reclaims++;
 	}
@@ -548,7 +706,6 @@ SEC("tp_btf/sro_free")
 int BPF_PROG(sro_free, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 	     u32 reason)
 {
-
 	if (skip(realm, size))
 		return 0;
 	emit_range(SRO_EV_FREE, op, realm, &(struct range_event){
@@ -564,7 +721,7 @@ int BPF_PROG(sro_leak, u64 op, u32 realm, u64 pa, u64 size, u32 source,
 
 	if (skip(realm, size))
 		return 0;
-	s = realm_stats(realm);
+	s = realm_stats(op, realm);
 	if (s) {
 		s->leaked += size;
 		s->leaks++;

@@ -61,8 +61,22 @@ struct sro_event {
 	__u8 flags;		/* SRO_F_* */
 };
 
-/* A donation the realm world still holds: "outstanding" map, key = pa. */
+/* A running operation ("ops" ring, key = op id % its size). */
+struct sro_op_info {
+	__u64 op;
+	__u64 ts;		/* when it started */
+	__u32 cmd;
+	__u32 realm;
+	__u32 slot;		/* realm's books (~0: not looked up yet) */
+	__u32 pad;
+};
+
+/*
+ * A donation the realm world still holds: a slot of the "donations" ring
+ * (id 0: a free slot) or a value of the "outstanding" hash (key = id).
+ */
 struct sro_donation {
+	__u64 id;		/* the kernel's donation id */
 	__u64 pa;		/* where it starts (or started: see size) */
 	__u64 size;
 	__u64 ts;		/* when it was donated */
@@ -79,8 +93,12 @@ struct sro_donation {
 /* Frames kept per kernel stack of a donation (leaks --stacks). */
 #define SRO_STACK_DEPTH		32
 
+/* Realms the tracer keeps books of ("realm_slots": realm id -> slot). */
+#define SRO_REALM_SLOTS		4096
+
 /*
- * Per realm ("realms" per-CPU hash, key = realm id). Bytes unless named.
+ * Per realm ("realms" per-CPU array, key = the realm's slot). Bytes unless
+ * named.
  * Per CPU so that no event pays for an atomic: user space adds the CPUs
  * up (destroyed_ts: the latest).
  */

@@ -75,6 +75,7 @@ static long nothing(__u64 round, void *data)
 }
 
 const volatile __u32 rounds = 1000;
+__u64 clock_sum;
 
 SEC("raw_tp")
 int bench_rec_lives(__u64 *ctx)
@@ -92,5 +93,46 @@ int bench_empty_loop(__u64 *ctx)
 	__u64 unused = 0;
 
 	bpf_loop(rounds, nothing, &unused, 0);
+	return 0;
+}
+
+/*
+ * The floor of a traced event on this host, measured beside it: one
+ * clock read, and one record of the ring buffer reserved and submitted
+ * (the same number of iterations as events in the REC lives).
+ */
+static long read_clock(__u64 i, void *data)
+{
+	clock_sum += bpf_ktime_get_boot_ns();
+	return 0;
+}
+
+static long ring_record(__u64 i, void *data)
+{
+	struct sro_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (e)
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("raw_tp")
+int bench_clock(__u64 *ctx)
+{
+	bpf_loop(rounds * EVENTS_PER_ROUND, read_clock, NULL, 0);
+	return 0;
+}
+
+SEC("raw_tp")
+int bench_ring_record(__u64 *ctx)
+{
+	bpf_loop(rounds * EVENTS_PER_ROUND, ring_record, NULL, 0);
+	return 0;
+}
+
+SEC("raw_tp")
+int bench_empty_events(__u64 *ctx)
+{
+	bpf_loop(rounds * EVENTS_PER_ROUND, nothing, NULL, 0);
 	return 0;
 }

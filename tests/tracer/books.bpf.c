@@ -55,3 +55,67 @@ int unknown(void *ctx)
 	____sro_reclaim(ctx, 2, 8, B + G, G, 0, 0, 0, 19);
 	return 0;
 }
+
+/*
+ * A ring of 4 slots (test_books sets it): donation 1 is still out when
+ * donation 5 wants its slot, so 5 goes to the hash; 9 finds the slot
+ * free again once 1 is back. Each reclaim finds its donation.
+ */
+SEC("raw_tp")
+int ring_overflow(void *ctx)
+{
+	____sro_op_start(ctx, 1, 9, 0);
+	____sro_donate(ctx, 1, 9, B, G, 0, 0, 0, 1);
+	____sro_donate(ctx, 1, 9, B + G, 2 * G, 0, 0, 0, 5);
+	____sro_reclaim(ctx, 1, 9, B, G, 0, 0, 0, 1);
+	____sro_donate(ctx, 1, 9, B + 3 * G, 4 * G, 0, 0, 0, 9);
+	____sro_reclaim(ctx, 1, 9, B + 3 * G, G, 0, 0, 0, 9);
+	return 0;
+}
+
+/*
+ * One operation of realm 10 with events of realm 11 in it: the slot the
+ * op keeps is realm 10's, and realm 11's books stay its own.
+ */
+SEC("raw_tp")
+int other_realm_in_op(void *ctx)
+{
+	____sro_op_start(ctx, 7, 10, 0);
+	____sro_donate(ctx, 7, 10, B, G, 0, 0, 0, 30);
+	____sro_donate(ctx, 7, 11, B + G, 2 * G, 1, 0, 0, 31);
+	____sro_donate(ctx, 7, 10, B + 3 * G, 4 * G, 0, 0, 0, 32);
+	____sro_reclaim(ctx, 8, 10, B + G, 2 * G, 1, 0, 0, 31);
+	return 0;
+}
+
+/*
+ * One donation each to more realms than the tracer has slots for (ctx
+ * unused: no stacks).
+ */
+static long donate_to(__u64 i, void *unused)
+{
+	____sro_donate(NULL, 0, 100 + i, B + i * G, G, 0, 0, 0, 1000 + i);
+	return 0;
+}
+
+SEC("raw_tp")
+int realms_full(void *ctx)
+{
+	bpf_loop(SRO_REALM_SLOTS + 2, donate_to, NULL, 0);
+	return 0;
+}
+
+/*
+ * The books' times: donations of a running operation are dated by its
+ * start, one outside any known operation (op 0, op 12 never started) by
+ * the clock.
+ */
+SEC("raw_tp")
+int times_per_op(void *ctx)
+{
+	____sro_op_start(ctx, 11, 12, 0);
+	____sro_donate(ctx, 11, 12, B, G, 0, 0, 0, 40);
+	____sro_donate(ctx, 0, 12, B + G, G, 0, 0, 0, 41);
+	____sro_donate(ctx, 12, 12, B + 2 * G, G, 0, 0, 0, 42);
+	return 0;
+}

@@ -27,8 +27,11 @@ struct run {
 	struct snapshot s;
 };
 
-/* Load only @name's program, run it once, read the maps. */
-static void run(struct run *r, const char *name)
+/*
+ * Load only @name's program, with a ring of @ring donation slots (0: the
+ * tracer's default), run it once, read the maps.
+ */
+static void run_ring(struct run *r, const char *name, uint32_t ring)
 {
 	struct bpf_program *p, *want = NULL;
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
@@ -44,9 +47,18 @@ static void run(struct run *r, const char *name)
 			want = p;
 	}
 	assert_non_null(want);
+	if (ring) {
+		bpf_map__set_max_entries(r->skel->maps.donations, ring);
+		r->skel->rodata->donation_mask = ring - 1;
+	}
 	assert_int_equal(books_bpf__load(r->skel), 0);
 	assert_int_equal(bpf_prog_test_run_opts(bpf_program__fd(want), &opts), 0);
 	assert_int_equal(snapshot_read(r->skel->obj, ncpus, &r->s, SNAP_DONATIONS), 0);
+}
+
+static void run(struct run *r, const char *name)
+{
+	run_ring(r, name, 0);
 }
 
 static void done(struct run *r)
@@ -141,12 +153,95 @@ static void unknown(void **state)
 	done(&r);
 }
 
+/* The donation of @id, or NULL. */
+static const struct sro_donation *donation(const struct run *r, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < r->s.ndonations; i++)
+		if (r->s.donations[i].id == id)
+			return &r->s.donations[i].d;
+	return NULL;
+}
+
+static void ring_overflow(void **state)
+{
+	struct run r;
+
+	run_ring(&r, "ring_overflow", 4);
+	assert_int_equal(r.s.ndonations, 2);
+	assert_null(donation(&r, 1));
+	assert_non_null(donation(&r, 5));
+	assert_int_equal(donation(&r, 5)->pa, B + G);
+	assert_int_equal(donation(&r, 5)->size, 2 * G);
+	assert_non_null(donation(&r, 9));
+	assert_int_equal(donation(&r, 9)->size, 3 * G);
+	assert_int_equal(src_sum(realm(&r, 9)->donated), 7 * G);
+	assert_int_equal(src_sum(realm(&r, 9)->reclaimed), 2 * G);
+	assert_int_equal(realm_held(realm(&r, 9)), 5 * G);
+	assert_int_equal(r.s.losses[SRO_LOSS_UNKNOWN_RECLAIM], 0);
+	assert_int_equal(r.s.losses[SRO_LOSS_OUTSTANDING_FULL], 0);
+	done(&r);
+}
+
+static void other_realm_in_op(void **state)
+{
+	struct run r;
+
+	run(&r, "other_realm_in_op");
+	assert_int_equal(src_sum(realm(&r, 10)->donated), 5 * G);
+	assert_int_equal(realm(&r, 10)->donations[0], 2);
+	assert_int_equal(src_sum(realm(&r, 11)->donated), 2 * G);
+	assert_int_equal(realm(&r, 11)->donated[1], 2 * G);
+	assert_int_equal(realm(&r, 11)->reclaimed[1], 2 * G);
+	assert_int_equal(realm_held(realm(&r, 11)), 0);
+	assert_int_equal(realm_held(realm(&r, 10)), 5 * G);
+	assert_int_equal(r.s.nrealms, 2);
+	done(&r);
+}
+
+static void realms_full(void **state)
+{
+	struct run r;
+
+	run(&r, "realms_full");
+	assert_int_equal(r.s.nrealms, SRO_REALM_SLOTS);
+	assert_int_equal(r.s.losses[SRO_LOSS_REALMS_FULL], 2);
+	assert_int_equal(realm_held(realm(&r, 100)), G);
+	assert_int_equal(realm_held(realm(&r, 100 + SRO_REALM_SLOTS - 1)), G);
+	assert_true(snapshot_realm(&r.s, 100 + SRO_REALM_SLOTS) < 0);
+	/* Kept as outstanding all the same: leaks still sees them. */
+	assert_int_equal(r.s.ndonations, SRO_REALM_SLOTS + 2);
+	done(&r);
+}
+
+static void times_per_op(void **state)
+{
+	struct sro_op_info o;
+	uint32_t slot = 11;
+	struct run r;
+
+	run(&r, "times_per_op");
+	assert_int_equal(bpf_map_lookup_elem(bpf_map__fd(r.skel->maps.ops),
+					     &slot, &o), 0);
+	assert_int_equal(o.op, 11);
+	assert_true(o.ts != 0);
+	assert_int_equal(donation(&r, 40)->ts, o.ts);
+	assert_true(donation(&r, 41)->ts > o.ts);
+	assert_true(donation(&r, 42)->ts > donation(&r, 41)->ts);
+	done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(redonated_head),
 		cmocka_unit_test(pieces),
 		cmocka_unit_test(unknown),
+		cmocka_unit_test(ring_overflow),
+		cmocka_unit_test(other_realm_in_op),
+		cmocka_unit_test(realms_full),
+		cmocka_unit_test(times_per_op),
 	};
 
 	if (geteuid()) {

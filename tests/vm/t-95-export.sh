@@ -115,12 +115,13 @@ expect_eq "alloc latency count = blocks allocated (exact)" \
 scope_end ex
 grep -q "stopped after" /tmp/ex.err || fail "no clean stop: $(cat /tmp/ex.err)"
 
-# A donation map of 4 entries: what does not fit is counted, not hidden.
+# Room for 4 donations (a ring of 4 and a hash of 4, so 8): what does
+# not fit is counted, not hidden.
 scope ex2 export -l 127.0.0.1:29436 --max-donations 4 --kernel-stats /nonexistent
 emu "realm_create $full" "rec_create $full 2"
 scrape 29436
-expect_eq "map full: entries" "$(metric 'sroscope_map_entries{map="outstanding"}')" 4
-expect_eq "map full: capacity" "$(metric 'sroscope_map_max_entries{map="outstanding"}')" 4
+expect_eq "map full: entries" "$(metric 'sroscope_map_entries{map="outstanding"}')" 8
+expect_eq "map full: capacity" "$(metric 'sroscope_map_max_entries{map="outstanding"}')" 8
 lost=$(metric 'sroscope_lost_events_total{reason="outstanding_map_full"}')
 [ "${lost:-0}" -gt 0 ] || fail "a full map lost nothing? ($lost)"
 expect_eq "without sro/stats: kernel counters down" "$(metric sroscope_kernel_stats_up)" 0

@@ -416,14 +416,14 @@ static void health_metrics(FILE *f, const struct snapshot *s,
 		    "Events the kernel did not hand sroscope's BPF programs (recursion), all programs.",
 		    s->recursion_misses);
 	prom_family(f, "sroscope_map_entries", "gauge",
-		    "Entries in sroscope's BPF hash maps now.");
+		    "Entries in sroscope's BPF maps now (outstanding: donations, in the ring and the hash).");
 	l[0].name = "map";
 	l[0].value = "outstanding";
 	prom_u64(f, "sroscope_map_entries", l, 1, s->ndonations);
 	l[0].value = "realms";
 	prom_u64(f, "sroscope_map_entries", l, 1, s->nrealms);
 	prom_family(f, "sroscope_map_max_entries", "gauge",
-		    "Capacity of sroscope's BPF hash maps (--max-donations for outstanding).");
+		    "Capacity of sroscope's BPF maps (outstanding: the donation ring and hash, each --max-donations).");
 	l[0].value = "outstanding";
 	prom_u64(f, "sroscope_map_max_entries", l, 1, s->max_donations);
 	l[0].value = "realms";

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -68,6 +71,50 @@ static int read_hash(int fd, size_t ksize, size_t vsize, uint32_t max,
 	return 0;
 }
 
+/* The first @n values of an array map (@vsize bytes each, all CPUs). */
+static int read_array(int fd, size_t vsize, uint32_t n, void **vals)
+{
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	uint32_t in = 0, out = 0, count, done = 0, *keys;
+	void *pin = NULL;
+	int err = 0;
+
+	*vals = calloc(n ? n : 1, vsize);
+	keys = calloc(n ? n : 1, sizeof(*keys));
+	if (!*vals || !keys) {
+		free(keys);
+		return -ENOMEM;
+	}
+	while (done < n) {
+		count = n - done;
+		err = bpf_map_lookup_batch(fd, pin, &out, keys + done,
+					   (char *)*vals + (size_t)done * vsize,
+					   &count, &opts);
+		if (err && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		done += count;
+		if (err || !count) {	/* ENOENT: the end of the map */
+			err = 0;
+			break;
+		}
+		in = out;
+		pin = &in;
+	}
+	free(keys);
+	return err;
+}
+
+uint32_t donation_ring_size(uint32_t max_donations)
+{
+	uint32_t n = 1;
+
+	while (n < max_donations && n < SRO_DONATION_RING_MAX)
+		n <<= 1;
+	return n;
+}
+
 static int cmp_realm(const void *a, const void *b)
 {
 	const struct realm_row *x = a, *y = b;
@@ -104,37 +151,6 @@ static void fold_realm(void *dst, const void *src, size_t vsize)
 	d->destroyed_ts = v->destroyed_ts > destroyed ? v->destroyed_ts : destroyed;
 }
 
-typedef void (*fold_fn)(void *dst, const void *src, size_t vsize);
-
-/*
- * Interleave separate key and value arrays into rows; a per-CPU map has
- * @ncpus values per key (each rounded up to 8 bytes), folded by @fold.
- */
-static void *to_rows(const void *keys, size_t ksize, const void *vals,
-		     size_t vsize, int ncpus, fold_fn fold, size_t n,
-		     size_t rsize, size_t voff)
-{
-	size_t stride = (vsize + 7) & ~7UL;
-	char *rows = calloc(n ? n : 1, rsize);
-	const char *v;
-	size_t i;
-	int c;
-
-	if (!rows)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		memcpy(rows + i * rsize, (const char *)keys + i * ksize, ksize);
-		v = (const char *)vals + i * stride * ncpus;
-		if (ncpus == 1) {
-			memcpy(rows + i * rsize + voff, v, vsize);
-			continue;
-		}
-		for (c = 0; c < ncpus; c++)
-			fold(rows + i * rsize + voff, v + c * stride, vsize);
-	}
-	return rows;
-}
-
 static uint64_t recursion_misses(struct bpf_object *obj)
 {
 	struct bpf_prog_info info;
@@ -151,27 +167,6 @@ static uint64_t recursion_misses(struct bpf_object *obj)
 	return n;
 }
 
-/* A hash map as rows of key and value; @ncpus > 1: a per-CPU map. */
-static int read_rows(int fd, size_t ksize, size_t vsize, int ncpus,
-		     fold_fn fold, uint32_t max, size_t rsize, size_t voff,
-		     void **rows, size_t *n)
-{
-	size_t vbuf = ((vsize + 7) & ~7UL) * ncpus;
-	void *keys = NULL, *vals = NULL;
-	int err;
-
-	err = read_hash(fd, ksize, vbuf, max, &keys, &vals, n);
-	if (!err) {
-		*rows = to_rows(keys, ksize, vals, vsize, ncpus, fold, *n,
-				rsize, voff);
-		if (!*rows)
-			err = -ENOMEM;
-	}
-	free(keys);
-	free(vals);
-	return err;
-}
-
 static int map_fd(struct bpf_object *obj, const char *name, uint32_t *max)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
@@ -182,47 +177,161 @@ static int map_fd(struct bpf_object *obj, const char *name, uint32_t *max)
 	return bpf_map__fd(m);
 }
 
+/*
+ * The realms' books: each realm's slot from "realm_slots", its values
+ * from the "realms" array, its CPUs folded.
+ */
+static int read_realms(struct bpf_object *obj, int ncpus, struct snapshot *s)
+{
+	size_t stride = (sizeof(struct sro_realm_stats) + 7) & ~7UL;
+	int slots_fd, fd, c, err;
+	uint32_t max = 0, *realm = NULL, *slot = NULL, top = 0;
+	void *vals = NULL;
+	size_t n, i;
+
+	slots_fd = map_fd(obj, "realm_slots", &max);
+	fd = map_fd(obj, "realms", &s->max_realms);
+	if (slots_fd < 0 || fd < 0)
+		return -ENOENT;
+	err = read_hash(slots_fd, sizeof(*realm), sizeof(*slot), max,
+			(void **)&realm, (void **)&slot, &n);
+	for (i = 0; !err && i < n; i++) {
+		if (slot[i] >= s->max_realms)
+			err = -ERANGE;
+		else if (slot[i] >= top)
+			top = slot[i] + 1;
+	}
+	if (!err)
+		err = read_array(fd, stride * ncpus, top, &vals);
+	if (!err) {
+		s->realms = calloc(n ? n : 1, sizeof(*s->realms));
+		if (!s->realms)
+			err = -ENOMEM;
+	}
+	for (i = 0; !err && i < n; i++) {
+		s->realms[i].realm = realm[i];
+		for (c = 0; c < ncpus; c++)
+			fold_realm(&s->realms[i].s, (char *)vals +
+				   ((size_t)slot[i] * ncpus + c) * stride,
+				   sizeof(struct sro_realm_stats));
+	}
+	if (!err) {
+		s->nrealms = n;
+		qsort(s->realms, n, sizeof(*s->realms), cmp_realm);
+	}
+	free(realm);
+	free(slot);
+	free(vals);
+	return err;
+}
+
+/*
+ * The donation ring, read in place: copied out by lookups, its every slot
+ * would cost a system call's worth of copying, used or not. The mapping
+ * is kept from one snapshot to the next, for the map of that id (which
+ * the mapping keeps alive, so the id cannot name another map).
+ */
+static struct {
+	pthread_mutex_t lock;
+	uint32_t id;
+	void *p;
+	size_t len;
+} ring_view = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int ring_map(int fd, size_t size)
+{
+	size_t page = sysconf(_SC_PAGESIZE), len = (size + page - 1) / page * page;
+	struct bpf_map_info info = {};
+	uint32_t ilen = sizeof(info);
+	void *p;
+
+	if (bpf_map_get_info_by_fd(fd, &info, &ilen))
+		return -errno;
+	if (ring_view.p && ring_view.id == info.id && ring_view.len == len)
+		return 0;
+	p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (ring_view.p)
+		munmap(ring_view.p, ring_view.len);
+	ring_view.p = p;
+	ring_view.id = info.id;
+	ring_view.len = len;
+	return 0;
+}
+
+/* Outstanding donations: the ring's slots in use, then the hash's. */
+static int read_donations(struct bpf_object *obj, struct snapshot *s)
+{
+	const size_t dsize = sizeof(struct sro_donation);
+	struct sro_donation *ring, *d;
+	int ring_fd, fd, err;
+	uint32_t nring = 0, max = 0;
+	size_t nhash = 0, i, n = 0, used = 0;
+	uint64_t *ids = NULL;
+	void *hash = NULL;
+
+	ring_fd = map_fd(obj, "donations", &nring);
+	fd = map_fd(obj, "outstanding", &max);
+	if (ring_fd < 0 || fd < 0)
+		return -ENOENT;
+	s->max_donations = nring + max;	/* what the two can hold */
+	pthread_mutex_lock(&ring_view.lock);
+	err = ring_map(ring_fd, (size_t)nring * dsize);
+	ring = ring_view.p;
+	if (!err)
+		err = read_hash(fd, sizeof(*ids), dsize, max, (void **)&ids,
+				&hash, &nhash);
+	/* Slots in use, then theirs copied (as many: slots change under us). */
+	for (i = 0; !err && i < nring; i++)
+		used += ((volatile struct sro_donation *)ring)[i].id != 0;
+	if (!err) {
+		s->donations = calloc(used + nhash ? : 1, sizeof(*s->donations));
+		if (!s->donations)
+			err = -ENOMEM;
+	}
+	for (i = 0; !err && i < nring && n < used; i++) {
+		if (!((volatile struct sro_donation *)ring)[i].id)
+			continue;
+		s->donations[n].d = ring[i];
+		s->donations[n].id = s->donations[n].d.id;
+		n += s->donations[n].id != 0;
+	}
+	for (i = 0; !err && i < nhash; i++) {
+		d = (struct sro_donation *)hash + i;
+		s->donations[n].id = ids[i];
+		s->donations[n++].d = *d;
+	}
+	if (!err) {
+		s->ndonations = n;
+		qsort(s->donations, n, sizeof(*s->donations), cmp_donation);
+	}
+	pthread_mutex_unlock(&ring_view.lock);
+	free(ids);
+	free(hash);
+	return err;
+}
+
 int snapshot_read(struct bpf_object *obj, int ncpus, struct snapshot *s,
 		  unsigned int what)
 {
-	int realms, outstanding, sources, hists, losses, err;
-	uint32_t max_realms = 0, max_don = 0, max;
-	void *rows;
+	int sources, hists, losses, err;
+	uint32_t max;
 
 	memset(s, 0, sizeof(*s));
-	realms = map_fd(obj, "realms", &max_realms);
-	outstanding = map_fd(obj, "outstanding", &max_don);
 	sources = map_fd(obj, "sources", &max);
 	hists = map_fd(obj, "hists", &max);
 	losses = map_fd(obj, "losses", &max);
-	if (realms < 0 || outstanding < 0 || sources < 0 || hists < 0 ||
-	    losses < 0)
+	if (sources < 0 || hists < 0 || losses < 0)
 		return -ENOENT;
 	s->ts = boottime_ns();
-	s->max_realms = max_realms;
-	s->max_donations = max_don;
-	err = read_rows(realms, sizeof(uint32_t),
-			sizeof(struct sro_realm_stats), ncpus, fold_realm,
-			max_realms, sizeof(struct realm_row),
-			offsetof(struct realm_row, s), &rows, &s->nrealms);
-	if (err)
-		return err;
-	s->realms = rows;
-	qsort(s->realms, s->nrealms, sizeof(*s->realms), cmp_realm);
-	if (what & SNAP_DONATIONS) {
-		err = read_rows(outstanding, sizeof(uint64_t),
-				sizeof(struct sro_donation), 1, NULL, max_don,
-				sizeof(struct donation_row),
-				offsetof(struct donation_row, d), &rows,
-				&s->ndonations);
-		if (err)
-			return err;
-		s->donations = rows;
-		qsort(s->donations, s->ndonations, sizeof(*s->donations),
-		      cmp_donation);
-	}
-	err = read_percpu(sources, SRO_SRC_NR, sizeof(struct sro_src_stats),
-			  ncpus, s->sources);
+	err = read_realms(obj, ncpus, s);
+	if (!err && (what & SNAP_DONATIONS))
+		err = read_donations(obj, s);
+	if (!err)
+		err = read_percpu(sources, SRO_SRC_NR,
+				  sizeof(struct sro_src_stats), ncpus,
+				  s->sources);
 	if (!err)
 		err = read_percpu(hists, SRO_HIST_NR, sizeof(struct sro_hist),
 				  ncpus, s->hists);

@@ -22,7 +22,7 @@ struct realm_row {
 };
 
 struct donation_row {
-	uint64_t id;		/* the kernel's donation id (the map's key) */
+	uint64_t id;		/* the kernel's donation id */
 	struct sro_donation d;
 };
 
@@ -38,7 +38,7 @@ struct snapshot {
 	uint64_t losses[SRO_LOSS_NR];
 	uint64_t recursion_misses;		/* all programs */
 	uint32_t max_realms;			/* the maps' sizes */
-	uint32_t max_donations;
+	uint32_t max_donations;			/* ring and hash */
 };
 
 #define SNAP_DONATIONS	1U
@@ -50,6 +50,14 @@ struct snapshot {
 int snapshot_read(struct bpf_object *obj, int ncpus, struct snapshot *s,
 		  unsigned int what);
 void snapshot_free(struct snapshot *s);
+
+/*
+ * The size of the "donations" ring for a tracer keeping @max_donations:
+ * the power of two at or above it, at most SRO_DONATION_RING_MAX (the
+ * hash takes the rest).
+ */
+#define SRO_DONATION_RING_MAX	(1U << 18)
+uint32_t donation_ring_size(uint32_t max_donations);
 
 /* Index of @realm in @s->realms (sorted), or -1. */
 long snapshot_realm(const struct snapshot *s, uint32_t realm);

@@ -22,7 +22,7 @@ static const struct argp_option options[] = {
 	{ "realm", 'R', "ID", 0, "Only this realm" },
 	{ "min-size", 'm', "SIZE", 0, "Ignore ranges smaller than SIZE (4K, 2M)" },
 	{ "max-donations", OPT_MAX_DONATIONS, "N", 0,
-	  "Track up to N outstanding donations (default 65536)" },
+	  "Track at least N outstanding donations (default 65536)" },
 	{},
 };
 
@@ -173,6 +173,7 @@ static int on_ringbuf(void *ctx, void *data, size_t size)
 struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 {
 	struct tracer *t;
+	uint32_t ring;
 	int err;
 
 	setup_libbpf_logging();
@@ -201,6 +202,9 @@ struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 	t->skel->rodata->filter_realm = o->realm;
 	t->skel->rodata->min_size = o->min_size;
 	t->skel->rodata->emit_mask = o->emit_mask;
+	ring = donation_ring_size(o->max_donations);
+	bpf_map__set_max_entries(t->skel->maps.donations, ring);
+	t->skel->rodata->donation_mask = ring - 1;
 	bpf_map__set_max_entries(t->skel->maps.outstanding,
 				 o->max_donations);
 	bpf_map__set_max_entries(t->skel->maps.events,
