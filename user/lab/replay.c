@@ -288,7 +288,8 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 	for (i = 0; i < st->nshapes; i++) {
 		struct replay_shape *sh = &st->shapes[i];
 
-		qsort(sh->ns, sh->n, sizeof(*sh->ns), cmp_u64);
+		if (sh->n)	/* qsort() may not be given NULL, even for 0 */
+			qsort(sh->ns, sh->n, sizeof(*sh->ns), cmp_u64);
 		s = json_object_new_object();
 		json_object_object_add(s, "op", json_object_new_string(
 				       sro_cmd_name(sh->cmd, name, sizeof(name))));

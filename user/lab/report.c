@@ -46,7 +46,8 @@ static int load_run(struct report_run *r, struct json_object *o)
 			r->ns[r->nns++] = json_object_get_uint64(json_object_array_get_idx(ns, j));
 		}
 	}
-	qsort(r->ns, r->nns, sizeof(*r->ns), cmp_u64);
+	if (r->nns)	/* qsort() may not be given NULL, even for 0 */
+		qsort(r->ns, r->nns, sizeof(*r->ns), cmp_u64);
 	r->p50 = replay_quantile(r->ns, r->nns, 0.5);
 	r->p99 = replay_quantile(r->ns, r->nns, 0.99);
 	r->max = r->nns ? r->ns[r->nns - 1] : 0;
