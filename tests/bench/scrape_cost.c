@@ -46,7 +46,7 @@ static int fill(struct cost_bpf *skel, int ncpus, unsigned int nd,
 	uint64_t now = boottime_ns();
 	struct sro_donation d = {};
 	unsigned int i, slot, mask;
-	int c;
+	int c, map;
 
 	if (!rs)
 		return -ENOMEM;
@@ -55,21 +55,31 @@ static int fill(struct cost_bpf *skel, int ncpus, unsigned int nd,
 	for (i = 0; i < nd; i++) {
 		d.id = i + 1;
 		slot = d.id & mask;
+		map = bpf_map__fd(skel->maps.donations);
+		if (i > mask) {
+			/* Its slot holds an older one: the hash, as the tracer does. */
+			slot = 0;
+			map = bpf_map__fd(skel->maps.outstanding);
+		}
 		d.pa = 0x100000000ULL + (uint64_t)i * 4096;
 		d.size = 4096;
 		d.ts = now - (uint64_t)(i % 10000) * 1000000000ULL;
 		d.realm = 1 + i % nr;
 		d.op = i;
 		d.stack_id = -1;
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.donations), &slot, &d, BPF_ANY))
+		if (map == bpf_map__fd(skel->maps.donations) ?
+		    bpf_map_update_elem(map, &slot, &d, BPF_ANY) :
+		    bpf_map_update_elem(map, &d.id, &d, BPF_ANY))
 			return -errno;
 	}
 	for (i = 1; i <= nr; i++) {
+		/* Each realm served by one source, its books on every CPU. */
+		memset(rs, 0, ncpus * sizeof(*rs));
 		for (c = 0; c < ncpus; c++) {
-			rs[c].donated[c % SRO_SRC_NR] = 4096ULL * (nd / nr + 3);
-			rs[c].reclaimed[c % SRO_SRC_NR] = 4096ULL * 3;
-			rs[c].donations[c % SRO_SRC_NR] = nd / nr + 3;
-			rs[c].reclaims[c % SRO_SRC_NR] = 3;
+			rs[c].donated[i % SRO_SRC_NR] = 4096ULL * (nd / nr + 3);
+			rs[c].reclaimed[i % SRO_SRC_NR] = 4096ULL * 3;
+			rs[c].donations[i % SRO_SRC_NR] = nd / nr + 3;
+			rs[c].reclaims[i % SRO_SRC_NR] = 3;
 			rs[c].destroyed_ts = i % 10 ? 0 : now;
 		}
 		slot = i - 1;
@@ -91,6 +101,7 @@ static int measure(unsigned int nd, unsigned int nr, double *ms,
 	struct cost_bpf *skel;
 	struct snapshot s;
 	int ncpus, i, err;
+	uint32_t max;
 	char *body;
 	FILE *f;
 
@@ -102,9 +113,11 @@ static int measure(unsigned int nd, unsigned int nr, double *ms,
 	bpf_object__for_each_program(p, skel->obj)
 		bpf_program__set_autoload(p, false);
 	bpf_program__set_autoload(skel->progs.bench_empty_loop, true);
-	bpf_map__set_max_entries(skel->maps.outstanding, 65536);
-	bpf_map__set_max_entries(skel->maps.donations, donation_ring_size(65536));
-	skel->rodata->donation_mask = donation_ring_size(65536) - 1;
+	/* As the tracer sizes them: the default, or --max-donations=nd. */
+	max = nd > 65536 ? nd : 65536;
+	bpf_map__set_max_entries(skel->maps.outstanding, max);
+	bpf_map__set_max_entries(skel->maps.donations, donation_ring_size(max));
+	skel->rodata->donation_mask = donation_ring_size(max) - 1;
 	err = cost_bpf__load(skel);
 	if (!err)
 		err = fill(skel, ncpus, nd, nr);
@@ -138,14 +151,18 @@ static int measure(unsigned int nd, unsigned int nr, double *ms,
 
 int main(void)
 {
-	static const unsigned int sizes[][2] = { { 0, 0 }, { 1000, 100 }, { 10000, 1000 } };
-	double ms[3], read_ms[3];
-	size_t bytes[3];
+	/* The tracer keeps books of at most SRO_REALM_SLOTS realms. */
+	static const unsigned int sizes[][2] = {
+		{ 0, 0 }, { 1000, 100 }, { 10000, 1000 },
+		{ 100000, SRO_REALM_SLOTS },
+	};
+	double ms[4], read_ms[4];
+	size_t bytes[4];
 	int i;
 
 	if (!getenv("V"))
 		libbpf_set_print(NULL);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		if (measure(sizes[i][0], sizes[i][1], &ms[i], &read_ms[i],
 			    &bytes[i])) {
 			fprintf(stderr, "scrape_cost: cannot fill or read the maps (root?)\n");
@@ -157,7 +174,7 @@ int main(void)
 	       "place), then the Prometheus text written from it; median of %d.\n\n",
 	       SCRAPES);
 	printf("| outstanding donations / realms | ms per scrape | of which reading the maps | body | vs empty |\n|---|---|---|---|---|\n");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		printf("| %u / %u | %.2f | %.2f | %.0f KiB | %.1fx |\n", sizes[i][0],
 		       sizes[i][1], ms[i], read_ms[i], bytes[i] / 1024.0,
 		       ms[i] / ms[0]);

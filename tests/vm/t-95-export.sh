@@ -73,12 +73,14 @@ expect_eq "realm $kept unreturned (exporter vs emulator)" \
 expect_eq "realm $live held (exporter vs emulator)" \
 	"$(metric "sroscope_held_bytes{realm=\"$live\",source=\"exact\"}")" \
 	"$(( ($(truth held $live) + $(truth host $live)) * GRANULE ))"
-expect_eq "realm $live held granules" \
-	"$(metric "sroscope_held_granules{realm=\"$live\",source=\"exact\"}")" \
-	"$(( $(truth held $live) + $(truth host $live) ))"
-expect_eq "realm $kept blocks donated - reclaimed = blocks kept" \
-	"$(( $(metric "sroscope_donations_total{realm=\"$kept\",source=\"exact\"}") - $(metric "sroscope_reclaims_total{realm=\"$kept\",source=\"exact\"}") ))" 3
-expect_eq "realm $live live" "$(metric "sroscope_realm_destroyed{realm=\"$live\"}")" 0
+# Per source, all realms: blocks donated - reclaimed = blocks still out.
+expect_eq "blocks donated - reclaimed = outstanding blocks" \
+	"$(( $(metric 'sroscope_donations_total{source="exact"}') - $(metric 'sroscope_reclaims_total{source="exact"}') ))" \
+	"$(metric 'sroscope_map_entries{map="outstanding"}')"
+expect_eq "realm $kept destroyed" "$(metric "sroscope_realm_destroyed{realm=\"$kept\"}")" 1
+expect_eq "no destroyed series for a live realm" "$(metric "sroscope_realm_destroyed{realm=\"$live\"}")" ""
+expect_eq "no per-realm counters but held, given up and destroyed" \
+	"$(grep -E '^sroscope_(donated|reclaimed)_bytes_total\{realm|^sroscope_(donations|reclaims|alloc_failures)_total\{realm' "$M")" ""
 expect_eq "no unreturned series for a live realm" "$(metric "sroscope_realm_unreturned_bytes{realm=\"$live\"}")" ""
 expect_eq "kernel counters read" "$(metric sroscope_kernel_stats_up)" 1
 # BPF run-time statistics: sro_donate ran once per donation.

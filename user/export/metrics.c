@@ -9,8 +9,6 @@
 
 #define NS_PER_SEC	1e9
 
-
-
 /* Ages of the outstanding-by-age gauges, seconds; +Inf follows. */
 static const unsigned int age_le[] = {
 	1, 10, 60, 300, 1800, 3600, 21600, 86400,
@@ -31,36 +29,35 @@ static void realm_label(char *buf, size_t len, uint32_t realm)
 	snprintf(buf, len, "%u", realm);
 }
 
-/* A per-realm, per-source family; zero rows of a source never used skipped. */
-static void realm_src_family(FILE *f, const struct snapshot *s,
-			     const char *name, const char *type,
-			     const char *help, size_t off, uint64_t div)
+/*
+ * A per-source family summed over every realm: what dashboards rate. Per
+ * realm it would be a series per realm and source, most of a large
+ * host's scrape; a realm's own figures are its held bytes.
+ */
+static void src_total_family(FILE *f, const struct snapshot *s,
+			     const char *name, const char *help, size_t off)
 {
-	struct prom_label l[2] = { { "realm" }, { "source" } };
-	const struct sro_realm_stats *r;
+	struct prom_label l[1] = { { "source" } };
+	uint64_t sum[SRO_SRC_NR] = {};
 	const __u64 *v;
-	char id[16];
 	size_t i;
 	int k;
 
-	prom_family(f, name, type, help);
 	for (i = 0; i < s->nrealms; i++) {
-		r = &s->realms[i].s;
-		v = (const __u64 *)((const char *)r + off);
-		realm_label(id, sizeof(id), s->realms[i].realm);
-		l[0].value = id;
-		for (k = 0; k < SRO_SRC_NR; k++) {
-			if (!r->donated[k] && !r->alloc_fails[k])
-				continue;
-			l[1].value = sro_source_name(k);
-			prom_u64(f, name, l, 2, v[k] / div);
-		}
+		v = (const __u64 *)((const char *)&s->realms[i].s + off);
+		for (k = 0; k < SRO_SRC_NR; k++)
+			sum[k] += v[k];
+	}
+	prom_family(f, name, "counter", help);
+	for (k = 0; k < SRO_SRC_NR; k++) {
+		l[0].value = sro_source_name(k);
+		prom_u64(f, name, l, 1, sum[k]);
 	}
 }
 
-/* Held = donated - reclaimed, per realm and source. */
+/* Held = donated - reclaimed, per realm and source used. */
 static void held_family(FILE *f, const struct snapshot *s, const char *name,
-			const char *help, uint64_t div)
+			const char *help)
 {
 	struct prom_label l[2] = { { "realm" }, { "source" } };
 	const struct sro_realm_stats *r;
@@ -77,8 +74,7 @@ static void held_family(FILE *f, const struct snapshot *s, const char *name,
 			if (!r->donated[k] && !r->alloc_fails[k])
 				continue;
 			l[1].value = sro_source_name(k);
-			prom_u64(f, name, l, 2,
-				 (r->donated[k] - r->reclaimed[k]) / div);
+			prom_u64(f, name, l, 2, r->donated[k] - r->reclaimed[k]);
 		}
 	}
 }
@@ -91,14 +87,10 @@ static int64_t realm_given_up(const struct sro_realm_stats *r)
 	return r->leaked;
 }
 
-static int64_t realm_unknown(const struct sro_realm_stats *r)
-{
-	return r->unknown_reclaims;
-}
-
+/* Destroyed realms only: a live realm has no series. */
 static int64_t realm_destroyed(const struct sro_realm_stats *r)
 {
-	return !!r->destroyed_ts;
+	return r->destroyed_ts ? 1 : -1;
 }
 
 /* Only destroyed realms have unreturned memory; live ones hold it. */
@@ -126,46 +118,45 @@ static void realm_family(FILE *f, const struct snapshot *s, const char *name,
 	}
 }
 
-/* The per-realm, per-source counters of struct sro_realm_stats. */
+/* The per-source counters of struct sro_realm_stats, all realms summed. */
 #define RS(field) offsetof(struct sro_realm_stats, field)
 static const struct {
 	const char *name;
 	const char *help;
 	size_t off;
-} realm_src[] = {
+} src_totals[] = {
 	{ "sroscope_donated_bytes_total",
-	  "Bytes donated to the RMM for a realm, by source.", RS(donated) },
+	  "Bytes donated to the RMM, all realms, by source.", RS(donated) },
 	{ "sroscope_reclaimed_bytes_total",
-	  "Bytes the RMM gave back (reclaimed) from a realm, by source.", RS(reclaimed) },
+	  "Bytes the RMM gave back (reclaimed), all realms, by source.", RS(reclaimed) },
 	{ "sroscope_donations_total",
-	  "Blocks donated to the RMM for a realm, by source.", RS(donations) },
+	  "Blocks donated to the RMM, all realms, by source.", RS(donations) },
 	{ "sroscope_reclaims_total",
-	  "Blocks the RMM gave back from a realm, by source.", RS(reclaims) },
+	  "Blocks the RMM gave back, all realms, by source.", RS(reclaims) },
 	{ "sroscope_alloc_failures_total",
-	  "Allocations for a realm's donations that failed, by source tried.", RS(alloc_fails) },
+	  "Allocations for donations that failed, all realms, by source tried.", RS(alloc_fails) },
 };
 
+/*
+ * Per realm only what alerts and dashboards need of each realm (held,
+ * given up, destroyed, unreturned, the oldest block's age): a scrape of
+ * a host with 1,000 realms stays about 200 KiB.
+ */
 static void realm_metrics(FILE *f, const struct snapshot *s)
 {
 	size_t i;
 
 	held_family(f, s, "sroscope_held_bytes",
-		    "Bytes donated to the RMM for a realm and not reclaimed, by source of the memory.", 1);
-	held_family(f, s, "sroscope_held_granules",
-		    "4 KiB granules donated to the RMM for a realm and not reclaimed, by source.",
-		    SRO_GRANULE_SIZE);
-	for (i = 0; i < sizeof(realm_src) / sizeof(realm_src[0]); i++)
-		realm_src_family(f, s, realm_src[i].name, "counter",
-				 realm_src[i].help, realm_src[i].off, 1);
+		    "Bytes donated to the RMM for a realm and not reclaimed, by source of the memory.");
+	for (i = 0; i < sizeof(src_totals) / sizeof(src_totals[0]); i++)
+		src_total_family(f, s, src_totals[i].name, src_totals[i].help,
+				 src_totals[i].off);
 
 	realm_family(f, s, "sroscope_given_up_bytes_total", "counter",
 		     "Bytes the host gave up for good: the RMM refused to undelegate them after a reclaim.",
 		     realm_given_up);
-	realm_family(f, s, "sroscope_unknown_reclaims_total", "counter",
-		     "Reclaims of blocks sroscope did not see donated (donated before it started, or not tracked).",
-		     realm_unknown);
 	realm_family(f, s, "sroscope_realm_destroyed", "gauge",
-		     "1 once REALM_DESTROY succeeded for the realm id, 0 while it lives.",
+		     "1 for a realm id whose REALM_DESTROY succeeded (a live realm has no series).",
 		     realm_destroyed);
 	realm_family(f, s, "sroscope_realm_unreturned_bytes", "gauge",
 		     "Bytes a destroyed realm's RMM still holds: donated, never reclaimed. Memory lost until the RMM gives it back.",

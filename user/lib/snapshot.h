@@ -31,7 +31,7 @@ struct snapshot {
 	uint64_t ts;				/* CLOCK_BOOTTIME ns */
 	struct realm_row *realms;		/* sorted by realm */
 	size_t nrealms;
-	struct donation_row *donations;		/* SNAP_DONATIONS only */
+	struct donation_row *donations;		/* SNAP_DONATIONS only; no order */
 	size_t ndonations;
 	struct sro_src_stats sources[SRO_SRC_NR];
 	struct sro_hist hists[SRO_HIST_NR];
