@@ -38,9 +38,11 @@ static int do_swap(const char *arg)
 		return err;
 	if (s.was_gone)
 		printf("policy %s loaded (the previous one was gone)\n", s.name);
+	else if (s.same)
+		printf("policy %s is already in charge; nothing done\n", s.name);
 	else
-		printf("policy %s replaced by %s in %.1f us\n", s.old, s.name,
-		       s.ns / 1000.0);
+		printf("policy %s replaced by %s%s in %.1f us\n", s.old, s.name,
+		       s.prepared ? " (prepared)" : "", s.ns / 1000.0);
 	return 0;
 }
 

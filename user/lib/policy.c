@@ -20,6 +20,8 @@
 #define BPFFS_DIR	"/sys/fs/bpf"
 #define PIN_DIR_NAME	"sroscope"	/* SROSCOPE_PIN_DIR in BPFFS_DIR */
 #define POLICY_PIN_NAME	"policy"	/* POLICY_PIN in it */
+#define READY_PREFIX	"ready-"	/* + digest: a prepared policy's map */
+#define READY_MAX	8	/* prepared policies kept at most */
 #define POLICY_TYPE	"sro_policy_ops"
 #define LOG_SIZE	(1 << 20)
 #define LOG_TAIL_LINES	20
@@ -438,17 +440,163 @@ static int check_no_pin(const char *who, int dfd, const char *arg)
 	return err;
 }
 
+/*
+ * What identifies a policy object: FNV-1a over its bytes. Not a defence
+ * against anyone: whoever can write the object chooses the policy anyway,
+ * and a prepared copy is only ever one root loaded from some object.
+ */
+static int object_digest(const char *who, const char *path, uint64_t *h)
+{
+	unsigned char buf[8192];
+	ssize_t n, i;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		fprintf(stderr, "%s: cannot read %s: %s\n", who, path,
+			errstr(err));
+		return err;
+	}
+	*h = 0xcbf29ce484222325ULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < n; i++)
+			*h = (*h ^ buf[i]) * 0x100000001b3ULL;
+	if (n < 0) {
+		err = -errno;
+		fprintf(stderr, "%s: cannot read %s: %s\n", who, path,
+			errstr(err));
+	}
+	close(fd);
+	return err;
+}
+
+static void ready_name(char *name, size_t len, uint64_t digest)
+{
+	snprintf(name, len, READY_PREFIX "%016llx",
+		 (unsigned long long)digest);
+}
+
+/*
+ * The prepared copy of the object of @digest pinned in @dfd: a struct_ops
+ * map, loaded and verified earlier, ready to be swapped in. Its fd and
+ * info, or -ENOENT (none, or a pin that is not such a map: removed).
+ */
+static int ready_get(int dfd, uint64_t digest, struct bpf_map_info *info)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, opts,
+		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
+	__u32 len = sizeof(*info);
+	char name[32];
+	int fd;
+
+	ready_name(name, sizeof(name), digest);
+	fd = bpf_obj_get_opts(name, &opts);
+	if (fd < 0)
+		return -ENOENT;
+	memset(info, 0, sizeof(*info));
+	if (!bpf_map_get_info_by_fd(fd, info, &len) &&
+	    info->type == BPF_MAP_TYPE_STRUCT_OPS &&
+	    info->btf_vmlinux_value_type_id && (info->map_flags & BPF_F_LINK))
+		return fd;
+	close(fd);
+	unlinkat(dfd, name, 0);
+	return -ENOENT;
+}
+
+/* @dfd's entries, from the start (not through its own offset). */
+static DIR *pin_dir_list(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+/* Remove the prepared policies in @dfd but the one of map @keep_id. */
+static void ready_drop(int dfd, __u32 keep_id)
+{
+	LIBBPF_OPTS(bpf_obj_get_opts, opts,
+		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
+	DIR *d = pin_dir_list(dfd);
+	struct dirent *e;
+	int fd;
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct bpf_map_info info = {};
+		__u32 len = sizeof(info);
+
+		if (strncmp(e->d_name, READY_PREFIX, strlen(READY_PREFIX)))
+			continue;
+		fd = bpf_obj_get_opts(e->d_name, &opts);
+		if (fd >= 0 && keep_id &&
+		    !bpf_map_get_info_by_fd(fd, &info, &len) &&
+		    info.id == keep_id) {
+			close(fd);
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
+/* How many prepared policies @dfd holds. */
+static int ready_count(int dfd)
+{
+	DIR *d = pin_dir_list(dfd);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, READY_PREFIX, strlen(READY_PREFIX));
+	closedir(d);
+	return n;
+}
+
+/*
+ * Keep @map_fd, a policy just loaded from the object of @digest, pinned
+ * as prepared (0600) so that a later swap to it needs no load: loading
+ * parses the kernel's BTF and runs the verifier, most of a swap's time.
+ * When READY_MAX are kept, those not in charge (@in_charge_id) go first.
+ * Best effort: a swap works the same without.
+ */
+static void ready_put(int dfd, int map_fd, uint64_t digest, __u32 in_charge_id)
+{
+	LIBBPF_OPTS(bpf_obj_pin_opts, opts,
+		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
+	char name[32];
+
+	ready_name(name, sizeof(name), digest);
+	unlinkat(dfd, name, 0);
+	if (ready_count(dfd) >= READY_MAX)
+		ready_drop(dfd, in_charge_id);
+	if (!bpf_obj_pin_opts(map_fd, name, &opts))
+		fchmodat(dfd, name, 0600, 0);
+}
+
 int policy_load(const char *who, const char *arg, struct policy_loaded *out)
 {
 	struct loaded l = {};
 	struct bpf_link *link;
 	int dfd, err;
 
+	uint64_t digest;
+
 	dfd = pin_dir_open_locked(who, true);
 	if (dfd < 0)
 		return dfd;
 	err = check_no_pin(who, dfd, arg);
-	err = err ?: load_policy(who, arg, &l, out->path, sizeof(out->path));
+	err = err ?: policy_resolve(who, arg, out->path, sizeof(out->path));
+	err = err ?: object_digest(who, out->path, &digest);
+	err = err ?: load_object(who, out->path, &l);
 	if (err)
 		goto out;
 	link = bpf_map__attach_struct_ops(l.map);
@@ -463,9 +611,11 @@ int policy_load(const char *who, const char *arg, struct policy_loaded *out)
 		goto out;
 	}
 	err = pin_and_release(who, dfd, link);
-	if (!err)
+	if (!err) {
 		snprintf(out->name, sizeof(out->name), "%s",
 			 bpf_map__name(l.map));
+		ready_put(dfd, bpf_map__fd(l.map), digest, 0);
+	}
 out:
 	loaded_close(&l);
 	close(dfd);
@@ -546,12 +696,51 @@ static int prepare(const char *who, const char *arg, struct loaded *l,
 	return err;
 }
 
+/*
+ * The map to swap in for @arg: its prepared copy when there is one, else
+ * the object loaded, made ready and kept prepared. @l: what was loaded
+ * (nothing for a prepared copy); @link: see prepare().
+ */
+static int swap_target(const char *who, const char *arg, int dfd,
+		       __u32 in_charge_id, struct loaded *l,
+		       struct bpf_link **link, struct policy_swapped *s)
+{
+	struct bpf_map_info info;
+	char path[PATH_MAX];
+	uint64_t digest;
+	int fd, err;
+
+	*link = NULL;
+	err = policy_resolve(who, arg, path, sizeof(path));
+	err = err ?: object_digest(who, path, &digest);
+	if (err)
+		return err;
+	fd = ready_get(dfd, digest, &info);
+	if (fd >= 0) {
+		s->prepared = true;
+		snprintf(s->name, sizeof(s->name), "%s", info.name);
+		s->same = info.id == in_charge_id;
+		return fd;
+	}
+	err = load_object(who, path, l);
+	err = err ?: prepare(who, arg, l, link);
+	if (err)
+		return err;
+	snprintf(s->name, sizeof(s->name), "%s", bpf_map__name(l->map));
+	ready_put(dfd, bpf_map__fd(l->map), digest, in_charge_id);
+	fd = dup(bpf_map__fd(l->map));
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	fprintf(stderr, "%s: %s\n", who, errstr(err));
+	return err;
+}
+
 int policy_swap(const char *who, const char *arg, struct policy_swapped *s)
 {
 	LIBBPF_OPTS(bpf_link_update_opts, opts, .flags = BPF_F_REPLACE);
-	int dfd, link_fd = -1, old_fd = -1, err;
+	int dfd, link_fd = -1, old_fd = -1, new_fd = -1, err;
 	struct policy_pinned old;
-	char path[PATH_MAX];
 	struct loaded l = {};
 	struct bpf_link *link;
 	uint64_t t0;
@@ -560,12 +749,12 @@ int policy_swap(const char *who, const char *arg, struct policy_swapped *s)
 	err = open_in_charge(who, "swap", &dfd, &link_fd, &old_fd, &old);
 	if (err)
 		return err;
-	err = load_policy(who, arg, &l, path, sizeof(path));
-	err = err ?: prepare(who, arg, &l, &link);
-	if (err)
-		goto out;
 	snprintf(s->old, sizeof(s->old), "%s", old.name);
-	snprintf(s->name, sizeof(s->name), "%s", bpf_map__name(l.map));
+	new_fd = swap_target(who, arg, dfd, old.map_id, &l, &link, s);
+	if (new_fd < 0) {
+		err = new_fd;
+		goto out;
+	}
 	/*
 	 * The old policy was detached meanwhile by another tool (sroscope's
 	 * own commands wait for the lock): the new one is simply pinned.
@@ -576,10 +765,13 @@ int policy_swap(const char *who, const char *arg, struct policy_swapped *s)
 		s->was_gone = true;
 		goto out;
 	}
+	/* Already in charge: replacing it with itself would reset it. */
+	if (s->same)
+		goto out;
 
 	opts.old_map_fd = old_fd;
 	t0 = boottime_ns();
-	err = bpf_link_update(link_fd, bpf_map__fd(l.map), &opts);
+	err = bpf_link_update(link_fd, new_fd, &opts);
 	s->ns = boottime_ns() - t0;
 	if (err) {
 		err = -errno;
@@ -595,6 +787,8 @@ int policy_swap(const char *who, const char *arg, struct policy_swapped *s)
 	}
 out:
 	loaded_close(&l);
+	if (new_fd >= 0)
+		close(new_fd);
 	close(old_fd);
 	close(link_fd);
 	close(dfd);
@@ -731,6 +925,8 @@ int policy_unload(const char *who, struct policy_pinned *was)
 	}
 	if (was)
 		*was = p;
+	/* Nothing is in charge to swap from: the prepared copies go too. */
+	ready_drop(dfd, 0);
 out:
 	close(link_fd);
 	close(dfd);

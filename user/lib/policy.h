@@ -83,11 +83,17 @@ struct policy_swapped {
 	char name[POLICY_NAME_LEN];	/* the one in charge now */
 	uint64_t ns;			/* the link update took */
 	bool was_gone;			/* old was detached: name just loaded */
+	bool prepared;			/* a prepared copy: nothing loaded */
+	bool same;			/* it was in charge: nothing done */
 };
 
 /*
- * Load the policy @arg and put it in charge of the pinned link in place
- * of the one there, atomically.
+ * Put the policy @arg in charge of the pinned link in place of the one
+ * there, atomically. Loading a policy (parsing the kernel's BTF, the
+ * verifier) is most of a swap's time, so each policy loaded by load or
+ * swap is kept prepared in the pin directory (ready-DIGEST, at most
+ * READY_MAX, by the object's content) and a later swap to the same
+ * object reuses it, maps included; unload drops them all.
  */
 int policy_swap(const char *who, const char *arg, struct policy_swapped *s);
 
