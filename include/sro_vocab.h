@@ -172,4 +172,11 @@ enum sro_rmi_fn { SRO_RMI_CMDS(SRO__FN) };
 #define SRO_RMI_FID(n)		(0xC4000000U | (n))
 #define SRO_RMI_CMD(id)		SRO_RMI_FID(SRO_RMI_FN_##id)
 
+/*
+ * Not RMI: the emulated RMM's one-way (TDX-like) donation, a command of
+ * its own (rmm_emu.h RMI_EMU_ONEWAY) that recordings of it carry and
+ * replays give back to it ("oneway R G").
+ */
+#define SRO_EMU_ONEWAY_CMD	SRO_RMI_FID(0x1ff)
+
 #endif /* SRO_VOCAB_H */

@@ -62,7 +62,7 @@ static void test_leaky(void **state)
 		size_t i;
 
 		for (i = 0; i < p.nsteps; i++)
-			refused += p.steps[i].refuse;
+			refused += p.steps[i].fault[SRO_FAULT_UNDELEGATE];
 		assert_int_equal(refused, 2);
 	}
 	/* Steps are in time order and start with the realm's creation. */
@@ -216,6 +216,95 @@ static void test_reclaim_ranges(void **state)
 	plan_free(&p);
 }
 
+/* An event with the fields put() does not set. */
+static void put_ev(struct trace_writer *w, struct sro_event e)
+{
+	e.ts = ++now_ts;
+	assert_int_equal(trace_writer_add(w, &e), 0);
+}
+
+/*
+ * What the RMM did on its own, recorded as the emulator's faults make it
+ * (tests/vm/t-96-replay.sh records them for real): armed before the step
+ * it happened in, and nowhere else.
+ */
+static void test_faults(void **state)
+{
+	struct trace_writer *w = hostile_open();
+	unsigned int i, f;
+	struct plan p;
+
+	/* 0: a REC whose create failed, keeping every other block. */
+	put(w, SRO_EV_OP_START, 1, 7, REC_CREATE, 0, 0);
+	put(w, SRO_EV_DONATE_REQ, 1, 7, REC_CREATE, 0, 4 * 4096);
+	for (i = 0; i < 4; i++)
+		put(w, SRO_EV_DONATE, 1, 7, REC_CREATE, 0x10000 + i * 4096ULL, 4096);
+	put(w, SRO_EV_RECLAIM, 1, 7, REC_CREATE, 0x11000, 4096);
+	put(w, SRO_EV_RECLAIM, 1, 7, REC_CREATE, 0x13000, 4096);
+	put_ev(w, (struct sro_event){ .type = SRO_EV_OP_END, .op = 1,
+	       .realm = 7, .cmd = REC_CREATE, .status = 1 });
+	/* 1: a device whose create failed, giving everything back. */
+	put(w, SRO_EV_OP_START, 2, 7, PDEV_CREATE, 0, 0);
+	put(w, SRO_EV_DONATE_REQ, 2, 7, PDEV_CREATE, 0, 4096);
+	put(w, SRO_EV_DONATE, 2, 7, PDEV_CREATE, 0x20000, 4096);
+	put(w, SRO_EV_RECLAIM, 2, 7, PDEV_CREATE, 0x20000, 4096);
+	put_ev(w, (struct sro_event){ .type = SRO_EV_OP_END, .op = 2,
+	       .realm = 7, .cmd = PDEV_CREATE, .status = 1 });
+	/* 2: a REC taken in part (6 of 16), then nothing, then all. */
+	put(w, SRO_EV_OP_START, 3, 7, REC_CREATE, 0, 0);
+	put(w, SRO_EV_DONATE_REQ, 3, 7, REC_CREATE, 0, 16 * 4096);
+	put_ev(w, (struct sro_event){ .type = SRO_EV_DONATE_RESULT, .op = 3,
+	       .realm = 7, .cmd = REC_CREATE, .size = 16, .aux = 6 });
+	put_ev(w, (struct sro_event){ .type = SRO_EV_DONATE_RESULT, .op = 3,
+	       .realm = 7, .cmd = REC_CREATE, .size = 10, .aux = 0 });
+	put_ev(w, (struct sro_event){ .type = SRO_EV_FAIL, .op = 3,
+	       .realm = 7, .cmd = REC_CREATE, .status = SRO_FAIL_DELEGATE });
+	for (i = 0; i < 16; i++)
+		put(w, SRO_EV_DONATE, 3, 7, REC_CREATE, 0x30000 + i * 4096ULL, 4096);
+	put_ev(w, (struct sro_event){ .type = SRO_EV_DONATE_RESULT, .op = 3,
+	       .realm = 7, .cmd = REC_CREATE, .size = 10, .aux = 10 });
+	put(w, SRO_EV_OP_END, 3, 7, REC_CREATE, 0, 0);
+	/* 3: its destroy keeps the last block for a racing operation... */
+	put(w, SRO_EV_OP_START, 4, 7, REC_CREATE + 1, 0, 0);
+	put(w, SRO_EV_RECLAIM, 4, 7, REC_CREATE + 1, 0x30000, 15 * 4096);
+	put(w, SRO_EV_OP_END, 4, 7, REC_CREATE + 1, 0, 0);
+	/* 4: ...which the realm's destroy gives back, with the failed one's. */
+	put(w, SRO_EV_OP_START, 5, 7, REALM_DESTROY, 0, 0);
+	put(w, SRO_EV_RECLAIM, 5, 7, REALM_DESTROY, 0x3f000, 4096);
+	put(w, SRO_EV_RECLAIM, 5, 7, REALM_DESTROY, 0x10000, 4096);
+	put(w, SRO_EV_RECLAIM, 5, 7, REALM_DESTROY, 0x12000, 4096);
+	put(w, SRO_EV_OP_END, 5, 7, REALM_DESTROY, 0, 0);
+	assert_int_equal(trace_writer_close(w, NULL), 0);
+	plan_in_time(&p, 5);
+	assert_int_equal(p.nsteps, 6);	/* realm, 2 creates, REC, destroy, realm */
+	assert_int_equal(p.requests, 3);
+	assert_int_equal(p.failed, 2);
+	{
+		const unsigned int want[6][SRO_FAULT_NR] = {
+			[1] = { [SRO_FAULT_FAIL_KEEP] = 1 },
+			[2] = { [SRO_FAULT_FAIL_LATE] = 1 },
+			[3] = { [SRO_FAULT_PARTIAL] = 1, [SRO_FAULT_ZERO] = 1,
+				[SRO_FAULT_DELEGATE] = 1 },
+			[4] = { [SRO_FAULT_RACING_KEEP] = 1 },
+		};
+
+		for (i = 0; i < 6; i++)
+			for (f = 0; f < SRO_FAULT_NR; f++)
+				if (p.steps[i].fault[f] != want[i][f])
+					fail_msg("step %u (%s): fault %s %u, want %u",
+						 i, plan_kind_name(p.steps[i].kind),
+						 sro_fault_name(f), p.steps[i].fault[f],
+						 want[i][f]);
+	}
+	assert_true(plan_step_fails(&p.steps[1]));
+	assert_true(plan_step_fails(&p.steps[2]));
+	assert_false(plan_step_fails(&p.steps[3]));
+	assert_false(plan_step_armed(&p.steps[5]));
+	/* Nothing kept for good: every block came back. */
+	assert_int_equal(sum_leak(&p, 7), 0);
+	plan_free(&p);
+}
+
 #define MANY	100000
 
 /*
@@ -304,6 +393,13 @@ static void test_accounting(void **state)
 		assert_int_equal(replay_idle_bytes(&k0, &k1), (4 << 20) + 4096);
 		k1.pool_free_bytes = 12 << 20;	/* pool blocks held at the end */
 		assert_int_equal(replay_idle_bytes(&k0, &k1), 4096);
+		/* A cache the run found is not its idle memory. */
+		k0.cached_bytes = 4096;
+		assert_int_equal(replay_idle_bytes(&k0, &k1), 0);
+		k1.cached_bytes = 3 * 4096;
+		assert_int_equal(replay_idle_bytes(&k0, &k1), 2 * 4096);
+		k0.cached_bytes = 0;
+		k1.cached_bytes = 4096;
 		k1.pool_free_bytes = 18 << 20;
 		replay_results(&st, o, &k0, &k1, v, 3);
 		assert_true(json_object_object_get_ex(o, "idle", &x));
@@ -427,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_accounting),
 		cmocka_unit_test(test_huge_reclaim),
 		cmocka_unit_test(test_reclaim_ranges),
+		cmocka_unit_test(test_faults),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_truncated),

@@ -22,12 +22,12 @@ for w in leaky smmu tfrmm; do
 			"$(( $(nj get $J runs.$i.served) + $(nj get $J runs.$i.failed) ))" "$(nj get $J runs.$i.requests)"
 		expect_eq "$w/$p: held (replay) = held (emulator)" \
 			"$(nj get $J runs.$i.held_bytes)" "$(nj get $J runs.$i.emulator_held_bytes)"
-		# tfrmm (the real RMM) tears realms down with plain calls, which
-		# leave no operation to replay, and its late-failing create
-		# replays as served: its replay ends holding what the recording
-		# gave back (docs/real-rmm.md).
-		[ "$w" = tfrmm ] ||
-			expect_eq "$w/$p: kept as recorded" "$(nj get $J runs.$i.held_bytes)" "$kept"
+		# tfrmm (the real RMM) tears realms down with plain calls: the
+		# descriptor coming back ends the realm in the replay too, and its
+		# late-failing create fails again.
+		expect_eq "$w/$p: kept as recorded" "$(nj get $J runs.$i.held_bytes)" "$kept"
+		expect_eq "$w/$p: failed as recorded" "$(nj get $J runs.$i.failed)" "$(nj get $J recorded.failed)"
+		expect_eq "$w/$p: reclaimed as recorded" "$(nj get $J runs.$i.reclaimed_bytes)" "$(nj get $J recorded.reclaimed_bytes)"
 		expect_eq "$w/$p: no emulator command failed" "$(nj get $J runs.$i.commands_failed)" 0
 		i=$((i + 1))
 	done
@@ -92,7 +92,7 @@ expect_eq "policy after a replay" "$(grep '^policy ' /sys/kernel/debug/sro/stats
 [ "$(nj get /tmp/file.json runs.0.allocs.pool)" -gt 0 ] || fail "the pool policy as a file got no pool"
 expect_eq "pool, as a file: the run's own pool not idle" "$(nj get /tmp/file.json runs.0.idle.pool_free_bytes)" 0
 expect_eq "exact: the pool it never used not idle" "$(nj get /tmp/file.json runs.1.idle.pool_free_bytes)" 0
-expect_eq "results version" "$(nj get /tmp/file.json version)" 2
+expect_eq "results version" "$(nj get /tmp/file.json version)" 3
 
 # A damaged trace (a byte flipped in its second block): the reader's
 # error, nothing replayed.

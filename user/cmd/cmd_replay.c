@@ -122,27 +122,34 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* One arming command of a step at *@ctx (its ts). */
+static int print_cmd(void *ctx, const char *cmd)
+{
+	printf("%10.3f %s\n", *(const uint64_t *)ctx / 1e6, cmd);
+	return 0;
+}
+
 /* The plan as emulator commands, recorded realm ids, times in ms. */
 static void print_plan(const struct plan *p)
 {
 	char cmd[128];
 	size_t i;
 
-	printf("# %zu steps, %zu realms, %llu requests of %llu bytes recorded\n",
+	printf("# %zu steps, %zu realms, %llu requests of %llu bytes recorded, %llu failed\n",
 	       p->nsteps, p->nrealms, (unsigned long long)p->requests,
-	       (unsigned long long)p->requested_bytes);
+	       (unsigned long long)p->requested_bytes,
+	       (unsigned long long)p->failed);
 	if (p->truncated[0])
 		printf("# truncated: %s\n", p->truncated);
 	for (i = 0; i < p->nsteps; i++) {
 		const struct plan_step *s = &p->steps[i];
 
-		if (s->leak)
-			printf("%10.3f leak %u %u\n", s->ts / 1e6, s->realm, s->leak);
-		if (s->refuse)
-			printf("%10.3f fault %s %u\n", s->ts / 1e6,
-			       sro_fault_name(SRO_FAULT_UNDELEGATE), s->refuse);
+		plan_arm(s, s->realm, print_cmd, (void *)&s->ts);
 		plan_command(s, s->realm, cmd, sizeof(cmd));
-		printf("%10.3f %s\n", s->ts / 1e6, cmd);
+		printf("%10.3f %s%s\n", s->ts / 1e6, cmd,
+		       plan_step_fails(s) ? "    # fails, as recorded" : "");
+		if (plan_step_armed(s))
+			printf("%10.3f reset_faults\n", s->ts / 1e6);
 	}
 }
 

@@ -205,9 +205,16 @@ static uint64_t pool_idle_bytes(const struct kstats *k0, const struct kstats *k)
 	       k->pool_free_bytes - k0->pool_free_bytes : 0;
 }
 
+/* The same for the kernel's cache of delegated granules. */
+static uint64_t cached_idle_bytes(const struct kstats *k0, const struct kstats *k)
+{
+	return k->cached_bytes > k0->cached_bytes ?
+	       k->cached_bytes - k0->cached_bytes : 0;
+}
+
 uint64_t replay_idle_bytes(const struct kstats *k0, const struct kstats *k)
 {
-	return pool_idle_bytes(k0, k) + k->cached_bytes;
+	return pool_idle_bytes(k0, k) + cached_idle_bytes(k0, k);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -306,7 +313,7 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 	o = json_object_new_object();
 	json_object_object_add(o, "pool_free_bytes",
 			       U64(pool_idle_bytes(k0, k1)));
-	json_object_object_add(o, "cached_bytes", U64(k1->cached_bytes));
+	json_object_object_add(o, "cached_bytes", U64(cached_idle_bytes(k0, k1)));
 	json_object_object_add(out, "idle", o);
 	for (r = 0; r < norders; r++)
 		if (orders[r])
@@ -350,9 +357,11 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 	json_object_object_add(o, "steps", U64(p->nsteps));
 	json_object_object_add(o, "realms", U64(p->nrealms));
 	json_object_object_add(o, "requests", U64(p->requests));
+	json_object_object_add(o, "failed", U64(p->failed));
 	json_object_object_add(o, "requested_bytes", U64(p->requested_bytes));
 	json_object_object_add(o, "donated_bytes", U64(p->donated_bytes));
 	json_object_object_add(o, "reclaimed_bytes", U64(p->reclaimed_bytes));
+	json_object_object_add(o, "given_up_bytes", U64(p->given_up_bytes));
 	json_object_object_add(o, "skipped_ops", U64(p->skipped));
 	json_object_object_add(o, "duration_ns", U64(p->duration_ns));
 	json_object_object_add(o, "truncated", json_object_new_boolean(p->truncated[0]));
@@ -444,7 +453,8 @@ static const struct jfield j_recorded[] = {
 	JF("steps", J_U64), JF("realms", J_U64), JF("requests", J_U64),
 	JF("requested_bytes", J_U64), JF("donated_bytes", J_U64),
 	JF("reclaimed_bytes", J_U64), JF("skipped_ops", J_U64),
-	JF("duration_ns", J_U64), JOPT("truncated", J_BOOL), JEND,
+	JF("duration_ns", J_U64), JOPT("truncated", J_BOOL),
+	JOPT("failed", J_U64), JOPT("given_up_bytes", J_U64), JEND,
 };
 
 static const struct jfield j_shape[] = {

@@ -82,9 +82,10 @@ void replay_results(struct replay_stats *st, struct json_object *out,
 /*
  * The results format replay_header() writes (docs/replay.md). Version 1
  * counted the whole free pool as idle, and sized the pool for the policy
- * named pool alone; `sroscope report` reads both.
+ * named pool alone; version 2 counted the kernel's whole cache of
+ * delegated granules as idle; `sroscope report` reads all three.
  */
-#define REPLAY_RESULTS_VERSION	2
+#define REPLAY_RESULTS_VERSION	3
 /*
  * Is @top a results file of version 1 or 2 (docs/replay.md), every field
  * there with its type, numbers in range, at most REPLAY_MAX_RUNS runs?

@@ -23,6 +23,7 @@ static const char *const kind_names[PLAN_KIND_MAX] = {
 	[PLAN_DATA_MAP] = "data_map",
 	[PLAN_ST_L2_CREATE] = "smmu_st_l2_create",
 	[PLAN_ST_L2_DESTROY] = "smmu_st_l2_destroy",
+	[PLAN_ONEWAY] = "oneway",
 };
 
 const char *plan_kind_name(unsigned int kind)
@@ -38,17 +39,73 @@ int plan_command(const struct plan_step *s, uint32_t realm, char *buf,
 	switch (s->kind) {
 	case PLAN_REC_CREATE:
 	case PLAN_REC_DESTROY:
-	case PLAN_RTT_CREATE:
 	case PLAN_DATA_MAP:
 		return snprintf(buf, len, "%s %u 1", n, realm);
+	case PLAN_RTT_CREATE:
 	case PLAN_PDEV_CREATE:
 	case PLAN_HUGE:
 	case PLAN_SMMU_ACTIVATE:
+	case PLAN_ONEWAY:
 		return snprintf(buf, len, "%s %u %llu", n, realm,
 				(unsigned long long)s->arg);
 	default:
 		return snprintf(buf, len, "%s %u", n, realm);
 	}
+}
+
+bool plan_step_fails(const struct plan_step *s)
+{
+	return s->fault[SRO_FAULT_FAIL_KEEP] || s->fault[SRO_FAULT_FAIL_LATE];
+}
+
+bool plan_step_armed(const struct plan_step *s)
+{
+	unsigned int f;
+
+	for (f = 0; f < SRO_FAULT_NR; f++)
+		if (s->fault[f])
+			return true;
+	return false;
+}
+
+int plan_arm(const struct plan_step *s, uint32_t realm, plan_cmd_fn fn,
+	     void *ctx)
+{
+	char cmd[64];
+	unsigned int f;
+	int err;
+
+	if (s->leak) {
+		snprintf(cmd, sizeof(cmd), "leak %u %u", realm, s->leak);
+		err = fn(ctx, cmd);
+		if (err)
+			return err;
+	}
+	for (f = 0; f < SRO_FAULT_NR; f++) {
+		if (!s->fault[f])
+			continue;
+		snprintf(cmd, sizeof(cmd), "fault %s %u", sro_fault_name(f),
+			 s->fault[f]);
+		err = fn(ctx, cmd);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Steps the emulator's create faults (fail_keep, fail_late) apply to. */
+static bool kind_creates(unsigned int kind)
+{
+	return kind == PLAN_REC_CREATE || kind == PLAN_PDEV_CREATE ||
+	       kind == PLAN_HUGE || kind == PLAN_SMMU_ACTIVATE ||
+	       kind == PLAN_ST_L2_CREATE;
+}
+
+/* Steps that destroy one object (racing_keep applies to them). */
+static bool kind_destroys_object(unsigned int kind)
+{
+	return kind == PLAN_REC_DESTROY || kind == PLAN_PDEV_DESTROY ||
+	       kind == PLAN_SMMU_DEACTIVATE || kind == PLAN_ST_L2_DESTROY;
 }
 
 /*
@@ -67,7 +124,10 @@ struct open_op {
 	uint32_t cmd;
 	uint64_t first_req;	/* bytes of its first donate request */
 	bool contig;
-	uint32_t refused;	/* granules given up in it */
+	uint64_t requests;
+	uint64_t donated;	/* bytes donated in it */
+	uint64_t reclaimed;	/* bytes given back in it */
+	uint32_t fault[SRO_FAULT_NR];	/* what the RMM did in it */
 };
 
 /*
@@ -418,18 +478,30 @@ static int cmp_donation(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The step of @op, or -1 (host donations: op 0). */
+static long step_of(struct builder *b, uint64_t op)
+{
+	return op ? step_of_op(b, op) : -1;
+}
+
 /*
- * The emulator keeps blocks (leak R N) out of the next object destroy of
- * the realm: arm each kept block (never reclaimed, donated before a
- * destroy of its realm) before the step that gave back the rest of its
- * donation (the first reclaim of a block of the same operation and
- * realm), or else before its realm's destroy. Sorted by donation, each
- * donation's blocks are side by side: O(n log n).
+ * What the RMM kept of each donation, armed where the emulator keeps it
+ * the same way. Sorted by donation, each donation's blocks are side by
+ * side: O(n log n). The step that gave back the rest of a donation is the
+ * earliest that reclaimed any of its blocks. A block that step did not
+ * give back:
+ *  - of a create the RMM failed keeping memory: its fail_keep kept it;
+ *  - of a one-way donation: the emulator never gives those back;
+ *  - after an object's destroy, given back by the realm's destroy (or
+ *    never, the realm still live): a racing_keep of that destroy;
+ *  - never given back, its realm destroyed: kept for good (leak R N),
+ *    armed before that step, or else before the realm's destroy.
  */
 static int count_kept(struct builder *b)
 {
+	struct plan_step *steps = b->p->steps;
 	size_t *idx, i, j, k, n = 0;
-	long given, step;
+	long given, step, donor;
 
 	/* qsort() of nothing: its array may be NULL. */
 	if (!b->nblocks)
@@ -452,26 +524,38 @@ static int count_kept(struct builder *b)
 
 			if (g->donor != d->donor || g->realm != d->realm)
 				break;
-			if (given < 0 && g->donor && g->reclaimed && g->reclaim_op)
-				given = step_of_op(b, g->reclaim_op);
+			step = g->donor && g->reclaimed ? step_of(b, g->reclaim_op) : -1;
+			if (step >= 0 && (given < 0 || step < given))
+				given = step;
 		}
+		donor = step_of(b, d->donor);
 		for (k = i; k < j; k++) {
 			const struct block *kept = &b->blocks[idx[k]];
 
-			if (kept->reclaimed || kept->replaced)
+			if (kept->replaced ||
+			    (kept->reclaimed && step_of(b, kept->reclaim_op) == given))
+				continue;
+			/* Kept by its fail_keep, or one-way by nature. */
+			if (donor >= 0 && (steps[donor].fault[SRO_FAULT_FAIL_KEEP] ||
+					   steps[donor].kind == PLAN_ONEWAY))
 				continue;
 			step = destroy_step(b, kept);
-			if (step < 0)
+			if (given >= 0 && kind_destroys_object(steps[given].kind) &&
+			    (kept->reclaimed || step < 0)) {
+				steps[given].fault[SRO_FAULT_RACING_KEEP]++;
 				continue;
-			b->p->steps[given >= 0 ? given : step].leak++;
+			}
+			if (kept->reclaimed || step < 0)
+				continue;
+			steps[given >= 0 ? given : step].leak++;
 		}
 	}
 	free(idx);
 	return 0;
 }
 
-/* What the operation @o replays as, at its end. */
-static int end_op(struct builder *b, struct open_op *o)
+/* What the operation @o, ended with @status, replays as. */
+static int end_op(struct builder *b, struct open_op *o, int32_t status)
 {
 	struct plan_step *s = NULL;
 	unsigned int kind;
@@ -502,6 +586,10 @@ static int end_op(struct builder *b, struct open_op *o)
 	case SRO_RMI_CMD(PSMMU_ST_L2_DESTROY):
 		kind = PLAN_ST_L2_DESTROY;
 		break;
+	case SRO_EMU_ONEWAY_CMD:
+		kind = PLAN_ONEWAY;
+		arg = o->first_req / SRO_GRANULE_SIZE;
+		break;
 	case SRO_RMI_CMD(PSMMU_ACTIVATE):
 		/* The emulator's argument: SID bits; the table is 2^bits / 8. */
 		kind = PLAN_SMMU_ACTIVATE;
@@ -524,10 +612,30 @@ static int end_op(struct builder *b, struct open_op *o)
 		return -ENOMEM;
 	b->op_steps[b->nop_steps].op = o->op;
 	b->op_steps[b->nop_steps++].step = s - b->p->steps;
-	s->refuse = o->refused;
+	memcpy(s->fault, o->fault, sizeof(s->fault));
+	if (status) {
+		b->p->failed += o->requests;
+		/* The emulator fails a create after its last donation. */
+		if (kind_creates(kind))
+			s->fault[o->donated > o->reclaimed ? SRO_FAULT_FAIL_KEEP :
+				 SRO_FAULT_FAIL_LATE] = 1;
+	}
 	if (kind == PLAN_REALM_DESTROY)
 		return realm_destroyed(b, o->realm, s - b->p->steps);
 	return 0;
+}
+
+/* @realm's descriptor came back outside any operation at @ts. */
+static int realm_torn_down(struct builder *b, uint32_t realm, uint64_t ts)
+{
+	int i = realm_index(b->p, realm);
+	struct plan_step *s;
+
+	/* Gone already: the emulator's REALM_DESTROY ended it. */
+	if (i < 0 || !b->live[i])
+		return 0;
+	s = add_step(b, ts, realm, PLAN_REALM_DESTROY, 0);
+	return s ? realm_destroyed(b, realm, s - b->p->steps) : -ENOMEM;
 }
 
 static int on_event(struct builder *b, const struct sro_event *e)
@@ -571,19 +679,35 @@ static int on_event(struct builder *b, const struct sro_event *e)
 	case SRO_EV_DONATE_REQ:
 		b->p->requests++;
 		b->p->requested_bytes += e->size;
+		if (o)
+			o->requests++;
 		if (o && !o->first_req) {
 			o->first_req = e->size;
 			o->contig = e->flags & SRO_F_CONTIG;
 		}
 		break;
+	case SRO_EV_DONATE_RESULT:
+		/* Granules offered (size) and taken (aux) by one call. */
+		if (o && e->size && !e->aux)
+			o->fault[SRO_FAULT_ZERO]++;
+		else if (o && e->aux < e->size)
+			o->fault[SRO_FAULT_PARTIAL]++;
+		break;
+	case SRO_EV_FAIL:
+		if (o && e->status == SRO_FAIL_DELEGATE)
+			o->fault[SRO_FAULT_DELEGATE]++;
+		break;
 	case SRO_EV_ALLOC:
 		/* RTTs are delegated by the host alone: no operation. */
 		if (!e->op && e->purpose == SRO_PURPOSE_RTT)
-			return add_step(b, ts, e->realm, PLAN_RTT_CREATE, 0) ?
+			return add_step(b, ts, e->realm, PLAN_RTT_CREATE,
+					e->size / SRO_GRANULE_SIZE ?: 1) ?
 			       0 : -ENOMEM;
 		break;
 	case SRO_EV_DONATE:
 		b->p->donated_bytes += e->size;
+		if (o)
+			o->donated += e->size;
 		return donate(b, e);
 	case SRO_EV_RECLAIM:
 		/*
@@ -591,19 +715,28 @@ static int on_event(struct builder *b, const struct sro_event *e)
 		 * every donation that starts in it is back.
 		 */
 		b->p->reclaimed_bytes += e->size;
+		if (o)
+			o->reclaimed += e->size;
 		t = take_range(b, e->addr, e->size);
 		mark_reclaimed(b, t, e->op);
+		/*
+		 * A realm torn down with plain calls (TF-RMM's REALM_DESTROY
+		 * is no SRO): its descriptor back to the host ends it.
+		 */
+		if (!e->op && e->purpose == SRO_PURPOSE_RD)
+			return realm_torn_down(b, e->realm, ts);
 		break;
 	case SRO_EV_LEAK:
+		b->p->given_up_bytes += e->size;
 		if (o)
-			o->refused += e->size / SRO_GRANULE_SIZE;
+			o->fault[SRO_FAULT_UNDELEGATE] += e->size / SRO_GRANULE_SIZE;
 		break;
 	case SRO_EV_OP_END:
 		if (!o)
 			break;
 		o->ended = true;
 		b->live_ops--;
-		return end_op(b, o);
+		return end_op(b, o, e->status);
 	default:
 		break;
 	}

@@ -18,7 +18,6 @@
 #include "replay.h"
 #include "replay_run.h"
 #include "tracer.h"
-#include "vocab.h"
 
 #define WHO		"sroscope replay"
 #define SRO_DIR		"/sys/kernel/debug/sro"
@@ -72,6 +71,11 @@ static int emu(const char *fmt, ...)
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	return write_file(REPLAY_EMU_DIR "/ctl", cmd);
+}
+
+static int emu_cmd(void *ctx, const char *cmd)
+{
+	return emu("%s", cmd);
 }
 
 bool replay_emulator_here(void)
@@ -448,6 +452,7 @@ static void run_restore(struct replay_host *h)
  */
 static int pool_set(const struct replay_cond *c)
 {
+	struct kstats k;
 	char pool[32];
 
 	if (write_file(SRO_DIR "/pool_size", "0")) {
@@ -462,6 +467,11 @@ static int pool_set(const struct replay_cond *c)
 	    write_file(SRO_DIR "/pool_delegated", c->pool_delegated ? "1" : "0"))
 		fprintf(stderr, WHO ": the pool still has blocks in use: "
 			"its delegation mode stays as it is\n");
+	if (kstats_now(&k) && k.pool_bytes > k.pool_free_bytes)
+		fprintf(stderr, WHO ": %llu bytes of the emptied pool are still "
+			"in use (blocks an RMM kept for good, or realms of no "
+			"replay): this run starts with that much less of it free\n",
+			(unsigned long long)(k.pool_bytes - k.pool_free_bytes));
 	snprintf(pool, sizeof(pool), "%llu", (unsigned long long)c->pool_bytes);
 	if (write_file(SRO_DIR "/pool_size", pool)) {
 		fprintf(stderr, WHO ": cannot size the pool to %s bytes\n", pool);
@@ -564,14 +574,15 @@ static int run_steps(const struct plan *p, const uint32_t *map,
 
 		if (c->speed > 0 && !wait_until(t0 + s->ts / 1e6 / c->speed))
 			break;
-		if (s->leak)
-			emu("leak %u %u", r, s->leak);
-		if (s->refuse)
-			emu("fault %s %u",
-			    sro_fault_name(SRO_FAULT_UNDELEGATE), s->refuse);
-		plan_command(s, r, cmd, sizeof(cmd));
-		if (emu("%s", cmd))
+		if (plan_arm(s, r, emu_cmd, NULL))
 			st->commands_failed++;
+		plan_command(s, r, cmd, sizeof(cmd));
+		/* A create the recorded RMM failed must fail again. */
+		if (!emu("%s", cmd) == plan_step_fails(s))
+			st->commands_failed++;
+		/* What did not fire must not fire in a later step. */
+		if (plan_step_armed(s))
+			emu("reset_faults");
 		tracer_poll(t, 0, on_event, st);
 		if (kstats_now(&k))
 			replay_sample(st, now_ms() - t0, k.held_bytes + k.host_bytes,
