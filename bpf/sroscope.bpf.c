@@ -14,9 +14,10 @@
  *                allocation latency and donation lifetime per source
  *   losses       what could not be recorded, per CPU: never silent
  *
- * and, for the event types user space asked for, an event ring buffer.
- * The books come from the maps alone, so a full ring buffer costs events
- * on the screen, never a false leak.
+ * and, for the event types user space asked for, records: gathered per CPU
+ * in "batch" and sent to the "events" ring buffer a batch at a time. The
+ * books come from the maps alone, so a full ring buffer costs events on
+ * the screen, never a false leak.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -31,6 +32,7 @@ const volatile __u32 filter_realm;	/* 0: every realm */
 const volatile __u64 min_size;		/* ignore smaller ranges */
 const volatile __u32 emit_mask;		/* 1 << type: sent to "events" */
 const volatile __u64 wakeup_bytes = 1 << 18;	/* wake user space past this */
+const volatile __u32 batch_len = SRO_BATCH;	/* records per batch, <= SRO_BATCH */
 const volatile bool capture_stacks;	/* kernel stack of each donation */
 
 /*
@@ -164,12 +166,38 @@ struct {
 	__uint(max_entries, 1 << 20);	/* user space may resize before load */
 } events SEC(".maps");
 
-static __always_inline void lost(__u32 what)
+/*
+ * Each CPU's records not yet sent. A ring buffer record costs about as
+ * much as the rest of a traced event, so records are gathered here and
+ * sent a batch at a time: when the batch is full, at the end of an
+ * operation, and when user space asks (sro_flush). The handlers run with
+ * preemption off, so only the flush, from an interrupt, can meet a
+ * handler half way: "busy" tells it to come back.
+ */
+struct sro_batch {
+	__u32 n;
+	__u32 busy;
+	struct sro_event ev[SRO_BATCH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sro_batch);
+} batch SEC(".maps");
+
+static __always_inline void lost_n(__u32 what, __u64 count)
 {
 	__u64 *n = bpf_map_lookup_elem(&losses, &what);
 
 	if (n)
-		*n += 1;
+		*n += count;
+}
+
+static __always_inline void lost(__u32 what)
+{
+	lost_n(what, 1);
 }
 
 /* Filtered out? @size 0: an event without a byte size. */
@@ -295,21 +323,52 @@ static __always_inline struct sro_realm_stats *realm_stats(__u64 op,
 	return s;
 }
 
-/* A ring buffer record of @type, or NULL (not wanted, or buffer full). */
-static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
-						   __u32 realm)
+static __always_inline struct sro_batch *this_batch(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&batch, &zero);
+}
+
+/*
+ * Send @b's records to user space. Waking the reader for each would cost
+ * a wake-up per batch on the traced path: it reads on its own every 100
+ * ms, and is woken only by the batch that fills the buffer past
+ * wakeup_bytes (one wake-up, however long the reader takes).
+ */
+static __always_inline void batch_flush(struct sro_batch *b)
+{
+	__u64 n = b->n, avail, size;
+
+	if (!n || n > SRO_BATCH)
+		return;
+	size = n * sizeof(b->ev[0]);
+	/* Checked again: the verifier must see the size it passes. */
+	barrier_var(size);
+	if (size > sizeof(b->ev))
+		return;
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (bpf_ringbuf_output(&events, b->ev, size,
+			       avail < wakeup_bytes && avail + size + 8 >= wakeup_bytes ?
+			       BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP))
+		lost_n(SRO_LOSS_RINGBUF, n);
+	b->n = 0;
+}
+
+/*
+ * The next record of @b, zeroed, its type, op and realm set; @b is left
+ * busy until event_submit().
+ */
+static __always_inline struct sro_event *batch_slot(struct sro_batch *b,
+						    __u32 type, __u64 op,
+						    __u32 realm)
 {
 	struct sro_event *e;
 
-	if (!(emit_mask & (1U << type)))
-		return NULL;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		lost(SRO_LOSS_RINGBUF);
-		return NULL;
-	}
+	b->busy = 1;
+	barrier();	/* busy before the record's time and fields */
+	e = &b->ev[b->n & (SRO_BATCH - 1)];
 	__builtin_memset(e, 0, sizeof(*e));
-	e->ts = bpf_ktime_get_boot_ns();
 	e->type = type;
 	e->op = op;
 	e->realm = realm;
@@ -317,19 +376,69 @@ static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
 	return e;
 }
 
-/*
- * Hand @e to user space. Waking the reader for each event would cost a
- * wake-up per event on the traced path: it reads on its own every 100
- * ms, and is woken only by the event that fills the buffer past
- * wakeup_bytes (one wake-up, however long the reader takes).
- */
-static __always_inline void event_submit(struct sro_event *e)
+/* A record of @type, or NULL (not wanted). Its time is read last. */
+static __always_inline struct sro_event *event_new(__u32 type, __u64 op,
+						   __u32 realm)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 rec = sizeof(*e) + 8;	/* with the ring buffer's header */
+	struct sro_batch *b;
+	struct sro_event *e;
 
-	bpf_ringbuf_submit(e, avail >= wakeup_bytes && avail < wakeup_bytes + rec ?
-			   BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+	if (!(emit_mask & (1U << type)))
+		return NULL;
+	b = this_batch();
+	if (!b)
+		return NULL;
+	e = batch_slot(b, type, op, realm);
+	e->ts = bpf_ktime_get_boot_ns();
+	return e;
+}
+
+/*
+ * Count the record of event_new() in; send the batch when full, or now
+ * with @flush.
+ */
+static __always_inline void event_send(bool flush)
+{
+	struct sro_batch *b = this_batch();
+
+	if (!b)
+		return;
+	b->n++;
+	if (flush || b->n >= batch_len)
+		batch_flush(b);
+	barrier();	/* the record counted in before busy ends */
+	b->busy = 0;
+}
+
+static __always_inline void event_submit(void)
+{
+	event_send(false);
+}
+
+/*
+ * This CPU's batch to the ring buffer, ended by a marker record (type
+ * SRO_EV_NONE) with the time of the flush: user space then knows that
+ * every record of this CPU up to that time has reached it, and merges
+ * the CPUs' records in time order (user/lib/evmerge.c). Run by user
+ * space on each CPU (BPF_PROG_TEST_RUN, BPF_F_TEST_RUN_ON_CPU: an
+ * interrupt there); returns 1 when a handler is half way through a
+ * record: try again. A batch always has room for the marker: it is sent
+ * as soon as it is full.
+ */
+SEC("raw_tp")
+int sro_flush(void *ctx)
+{
+	struct sro_batch *b = this_batch();
+	struct sro_event *e;
+
+	if (!b)
+		return 0;
+	if (b->busy)
+		return 1;
+	e = batch_slot(b, SRO_EV_NONE, 0, 0);
+	e->ts = bpf_ktime_get_boot_ns();
+	event_send(true);
+	return 0;
 }
 
 /* The events about one range: donate, reclaim, free, leak. */
@@ -362,7 +471,7 @@ static __always_inline void emit_range(__u32 type, __u64 op, __u32 realm,
 	e->state = r->state;
 	e->count = r->count;
 	e->flags = r->flags;
-	event_submit(e);
+	event_submit();
 }
 
 SEC("tp_btf/sro_op_start")
@@ -373,6 +482,7 @@ int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 
 	if (skip(realm, 0))
 		return 0;
+	e = event_new(SRO_EV_OP_START, op, realm);
 	o = op_slot(op);
 	if (o) {
 		if (o->op && o->cmd)
@@ -381,12 +491,12 @@ int BPF_PROG(sro_op_start, u64 op, u32 realm, u32 cmd)
 		o->cmd = cmd;
 		o->realm = realm;
 		o->slot = SRO_NO_SLOT;
-		o->ts = bpf_ktime_get_boot_ns();
+		/* One clock read for the books and the record. */
+		o->ts = e ? e->ts : bpf_ktime_get_boot_ns();
 	}
-	e = event_new(SRO_EV_OP_START, op, realm);
 	if (e) {
 		e->cmd = cmd;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -417,7 +527,8 @@ int BPF_PROG(sro_op_end, u64 op, u32 realm, u32 cmd, int status, u32 rounds,
 		e->count = rounds;
 		e->flags = cancelled ? SRO_F_CANCELLED : 0;
 		e->ns = duration_ns;
-		event_submit(e);
+		/* The operation's records go out together. */
+		event_send(true);
 	}
 	return 0;
 }
@@ -441,7 +552,7 @@ int BPF_PROG(sro_donate_req, u64 op, u32 realm, u64 req, u32 level, u32 count,
 		e->flags = contig ? SRO_F_CONTIG : 0;
 		e->state = state;
 		e->size = size;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -476,7 +587,7 @@ int BPF_PROG(sro_alloc, u64 op, u32 realm, u64 pa, u64 size, u32 order,
 		e->purpose = purpose;
 		e->ns = latency_ns;
 		e->flags = fallback ? SRO_F_FALLBACK : 0;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -506,7 +617,7 @@ int BPF_PROG(sro_alloc_fail, u64 op, u32 realm, u64 size, u32 order,
 		e->purpose = purpose;
 		e->status = reason;
 		e->ns = latency_ns;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -697,7 +808,7 @@ int BPF_PROG(sro_donate_result, u64 op, u32 realm, u32 descs, u64 offered,
 		e->size = offered;
 		e->aux = consumed;
 		e->aux2 = cached << 32 | (tail_freed & 0xffffffffULL);
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -759,7 +870,7 @@ int BPF_PROG(sro_delegate, u64 pa, u64 size, u32 calls, bool undelegate,
 		e->count = calls;
 		e->flags = undelegate ? SRO_F_UNDELEGATE : 0;
 		e->status = ret;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }
@@ -776,7 +887,7 @@ int BPF_PROG(sro_fail, u64 op, u32 realm, u32 cmd, u32 reason, u64 arg)
 		e->cmd = cmd;
 		e->status = reason;
 		e->addr = arg;
-		event_submit(e);
+		event_submit();
 	}
 	return 0;
 }

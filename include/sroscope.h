@@ -61,6 +61,15 @@ struct sro_event {
 	__u8 flags;		/* SRO_F_* */
 };
 
+/*
+ * Records the tracer gathers per CPU before it sends them to the ring
+ * buffer together (bpf/sroscope.bpf.c, "batch"). In the ring buffer a
+ * sample is one or more struct sro_event of one CPU, in time order; a
+ * record of type SRO_EV_NONE marks a flush: that CPU's records up to its
+ * ts have all been sent.
+ */
+#define SRO_BATCH		32
+
 /* A running operation ("ops" ring, key = op id % its size). */
 struct sro_op_info {
 	__u64 op;

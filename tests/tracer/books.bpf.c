@@ -119,3 +119,37 @@ int times_per_op(void *ctx)
 	____sro_donate(ctx, 12, 12, B + 2 * G, G, 0, 0, 0, 42);
 	return 0;
 }
+
+/*
+ * Records (test_books sets emit_mask): an operation of 43 events, more
+ * than a batch; its records go out when the batch is full and at its end.
+ */
+static long donate_one(__u64 i, void *unused)
+{
+	____sro_donate(NULL, 20, 13, B + i * G, G, 0, 0, 0, 50 + i);
+	return 0;
+}
+
+SEC("raw_tp")
+int traced_op(void *ctx)
+{
+	____sro_op_start(ctx, 20, 13, 0);
+	____sro_donate_req(ctx, 20, 13, 0x40, 0, 40, false, 0, 40 * G);
+	bpf_loop(40, donate_one, NULL, 0);
+	____sro_op_end(ctx, 20, 13, 0, 0, 1, false, 1000);
+	return 0;
+}
+
+/* Five donations outside any operation: they wait in the batch. */
+static long donate_host(__u64 i, void *unused)
+{
+	____sro_donate(NULL, 0, 14, B + i * G, G, 0, 0, 0, 0);
+	return 0;
+}
+
+SEC("raw_tp")
+int traced_open(void *ctx)
+{
+	bpf_loop(5, donate_host, NULL, 0);
+	return 0;
+}

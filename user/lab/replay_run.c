@@ -591,7 +591,7 @@ static int run_steps(const struct plan *p, const uint32_t *map,
 	if (exiting)
 		return -EINTR;
 	/* Every event of the run. */
-	tracer_poll(t, 100, on_event, st);
+	tracer_poll_last(t, on_event, st);
 	st->duration_ms = now_ms() - t0;
 	return 0;
 }

@@ -126,8 +126,7 @@ void tracer_argp_init(struct argp_state *state,
 struct tracer {
 	struct sroscope_bpf *skel;
 	struct ring_buffer *rb;
-	tracer_event_fn fn;
-	void *ctx;
+	struct evmerge *merge;
 	int ncpus;
 };
 
@@ -161,13 +160,34 @@ static int check_kernel(const char *cmd)
 	return 0;
 }
 
+/* A sample: a CPU's batch of records, or the marker of a flush. */
 static int on_ringbuf(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
 
-	if (size < sizeof(struct sro_event))
-		return 0;
-	return t->fn ? t->fn(t->ctx, data) : 0;
+	return evmerge_add(t->merge, data, size);
+}
+
+/*
+ * Each CPU's batch to the ring buffer, with a marker of when
+ * (bpf/sroscope.bpf.c, sro_flush). A CPU half way through a record is
+ * asked again; one that stays busy keeps its marker for the next round.
+ */
+static void flush_cpus(struct tracer *t)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU);
+	int fd = bpf_program__fd(t->skel->progs.sro_flush);
+	int cpu, try, err;
+
+	for (cpu = 0; cpu < t->ncpus; cpu++) {
+		opts.cpu = cpu;
+		for (try = 0; try < 100; try++) {
+			err = bpf_prog_test_run_opts(fd, &opts);
+			if (err || opts.retval != 1)
+				break;
+		}
+		evmerge_offline(t->merge, cpu, err == -ENXIO);
+	}
 }
 
 struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
@@ -184,7 +204,8 @@ struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 		return NULL;
 	t->ncpus = libbpf_num_possible_cpus();
 	t->skel = sroscope_bpf__open();
-	if (!t->skel || t->ncpus <= 0) {
+	t->merge = evmerge_new(t->ncpus);
+	if (!t->skel || !t->merge) {
 		fprintf(stderr, "sroscope %s: cannot open the BPF object\n", cmd);
 		goto fail;
 	}
@@ -199,6 +220,8 @@ struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 		bpf_program__set_autoload(t->skel->progs.sro_free, false);
 	if (!(o->emit_mask & (1U << SRO_EV_QUARANTINE)))
 		bpf_program__set_autoload(t->skel->progs.sro_quarantine, false);
+	if (!o->emit_mask)
+		bpf_program__set_autoload(t->skel->progs.sro_flush, false);
 	t->skel->rodata->filter_realm = o->realm;
 	t->skel->rodata->min_size = o->min_size;
 	t->skel->rodata->emit_mask = o->emit_mask;
@@ -210,6 +233,12 @@ struct tracer *tracer_start(const char *cmd, const struct tracer_opts *o)
 	bpf_map__set_max_entries(t->skel->maps.events,
 				 o->emit_mask ? o->ringbuf_size : 4096);
 	t->skel->rodata->wakeup_bytes = o->ringbuf_size / 4;
+	/* A batch at most an eighth of the buffer: a small one still holds several. */
+	t->skel->rodata->batch_len = o->ringbuf_size / 8 / sizeof(struct sro_event);
+	if (t->skel->rodata->batch_len > SRO_BATCH)
+		t->skel->rodata->batch_len = SRO_BATCH;
+	if (!t->skel->rodata->batch_len)
+		t->skel->rodata->batch_len = 1;
 	t->skel->rodata->capture_stacks = o->capture_stacks;
 	if (!o->capture_stacks) {
 		bpf_map__set_max_entries(t->skel->maps.stacks, 1);
@@ -248,6 +277,7 @@ void tracer_stop(struct tracer *t)
 		return;
 	ring_buffer__free(t->rb);
 	sroscope_bpf__destroy(t->skel);
+	evmerge_free(t->merge);
 	free(t);
 }
 
@@ -264,13 +294,25 @@ int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx)
 		usleep(timeout_ms * 1000);
 		return 0;
 	}
-	t->fn = fn;
-	t->ctx = ctx;
-	/* The BPF side wakes us only when the buffer fills: read anyway. */
+	/*
+	 * The BPF side wakes us only when the buffer fills: read anyway,
+	 * with what the CPUs' batches hold, up to now.
+	 */
 	n = ring_buffer__poll(t->rb, timeout_ms);
-	if (n >= 0 || n == -EINTR)
+	if (n >= 0 || n == -EINTR) {
+		flush_cpus(t);
 		n = ring_buffer__consume(t->rb);
+	}
+	if (n >= 0 || n == -EINTR)
+		n = evmerge_deliver(t->merge, false, fn, ctx);
 	return n < 0 ? n : 0;
+}
+
+int tracer_poll_last(struct tracer *t, tracer_event_fn fn, void *ctx)
+{
+	int err = tracer_poll(t, 0, fn, ctx);
+
+	return err ? err : evmerge_deliver(t->merge, true, fn, ctx);
 }
 
 int tracer_stream(struct tracer *t, uint64_t duration_ns, tracer_event_fn fn,
@@ -284,7 +326,7 @@ int tracer_stream(struct tracer *t, uint64_t duration_ns, tracer_event_fn fn,
 		fflush(stdout);
 	}
 	if (!err)
-		err = tracer_poll(t, 0, fn, ctx);
+		err = tracer_poll_last(t, fn, ctx);
 	fflush(stdout);
 	return err;
 }

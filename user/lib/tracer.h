@@ -16,6 +16,7 @@
 #include <linux/types.h>
 
 #include "common.h"
+#include "evmerge.h"
 #include "snapshot.h"
 
 /*
@@ -58,9 +59,15 @@ void tracer_stop(struct tracer *t);
 /* The loaded BPF object (bpf/sroscope.bpf.c), e.g. for program info. */
 struct bpf_object *tracer_object(struct tracer *t);
 
-/* Wait up to @timeout_ms for events; each goes to @fn. -errno on error. */
-typedef int (*tracer_event_fn)(void *ctx, const struct sro_event *e);
+/*
+ * Wait up to @timeout_ms for events; each goes to @fn, in time order
+ * across CPUs: an event goes once no CPU can still send an older one, so
+ * it may wait for a later poll. -errno on error.
+ */
 int tracer_poll(struct tracer *t, int timeout_ms, tracer_event_fn fn, void *ctx);
+
+/* The last poll: every event up to now goes to @fn. */
+int tracer_poll_last(struct tracer *t, tracer_event_fn fn, void *ctx);
 
 /*
  * Deliver events to @fn until Ctrl-C or @duration_ns (0: no limit), then
