@@ -165,7 +165,9 @@ static const struct {
 	{ "", "trace", "42", "trace: a string expected, found int" },
 	{ "", "runs", "{}", "runs: an array expected, found object" },
 	{ "", "runs", "[]", "runs: 0 runs" },
-	{ "", "runs", "[1,2,3,4,5,6,7,8,9]", "runs: 9 runs" },
+	/* 8 policies of 8 rounds at most */
+	{ "", "runs", "[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1"
+	  ",1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]", "runs: 65 runs" },
 	{ "", "condition", "[]", "condition: an object expected, found array" },
 	{ "condition", "speed", "\"fast\"", "condition.speed: a finite number" },
 	{ "condition", "speed", "NaN", "condition.speed: a finite number" },
@@ -317,6 +319,78 @@ static void test_verdict(void **state)
 	json_object_put(top);
 }
 
+/*
+ * Rounds: three runs each of exact and pool, their p99s and idle set per
+ * case. A policy wins only beyond the spread; overlapping spreads leave
+ * no verdict.
+ */
+static void test_rounds(void **state)
+{
+	static const struct {
+		const char *exact_ns[3], *pool_ns[3];
+		uint64_t pool_idle;
+		const char *verdict, *why;
+	} cases[] = {
+		{ { "[100]", "[110]", "[120]" }, { "[200]", "[210]", "[220]" }, 0, "exact",
+		  "exact, beyond the spread of 3 rounds: 0 of 1 requests failed (median), "
+		  "p99 allocation 110 ns (100 ns to 120 ns), 0 B (0 B to 0 B) idle" },
+		{ { "[100]", "[250]", "[120]" }, { "[200]", "[210]", "[220]" }, 8192, "exact",
+		  "exact, beyond the spread of 3 rounds: 0 of 1 requests failed (median), "
+		  "p99 allocation 120 ns (100 ns to 250 ns), 0 B (0 B to 0 B) idle" },
+		{ { "[100]", "[250]", "[120]" }, { "[200]", "[210]", "[220]" }, 0, "",
+		  "none: exact, pool differ by less than their spread over 3 rounds" },
+	};
+	size_t c, i;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct json_object *top = results(), *runs, *o;
+		struct report r;
+		char *text;
+
+		/* Six runs: the file's two, then copies, in rotated rounds. */
+		runs = at(top, "runs");
+		for (i = 0; i < 4; i++)
+			json_object_array_add(runs, json_object_get(
+				json_object_array_get_idx(runs, i)));
+		for (i = 0; i < 6; i++) {
+			struct json_object *run = NULL;
+			const char *ns;
+
+			assert_int_equal(json_object_deep_copy(
+				json_object_array_get_idx(runs, i), &run, NULL), 0);
+			json_object_array_put_idx(runs, i, run);
+			json_object_object_add(run, "round", json_object_new_uint64(i / 2));
+			ns = i % 2 ? cases[c].pool_ns[i / 2] : cases[c].exact_ns[i / 2];
+			json_object_object_add(at(run, "shapes.0"), "ns",
+					       json_tokener_parse(ns));
+			if (i % 2)
+				json_object_object_add(at(run, "idle"), "cached_bytes",
+						       json_object_new_uint64(cases[c].pool_idle));
+		}
+		assert_int_equal(load_doc(&r, top), 0);
+		assert_int_equal(r.rounds, 3);
+		assert_int_equal(r.npolicies, 2);
+		assert_string_equal(r.why, cases[c].why);
+		o = report_json(&r);
+		assert_string_equal(json_object_get_string(json_path(o, "verdict")),
+				    cases[c].verdict);
+		assert_int_equal(json_path_u64(o, "policies.1.p99_ns.min"), 200);
+		assert_int_equal(json_path_u64(o, "policies.1.p99_ns.median"), 210);
+		json_object_put(o);
+		text = NULL;
+		{
+			size_t len;
+			FILE *f = open_memstream(&text, &len);
+
+			report_print(f, &r);
+			fclose(f);
+		}
+		assert_non_null(strstr(text, "Over 3 rounds, median (least to most):"));
+		free(text);
+		report_free(&r);
+	}
+}
+
 /* The largest numbers the format allows: read, judged, shown, no overflow. */
 static void test_huge_numbers(void **state)
 {
@@ -352,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_verdict),
+		cmocka_unit_test(test_rounds),
 		cmocka_unit_test(test_huge_numbers),
 	};
 

@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "numopt.h"
 #include "outfile.h"
 #include "replay.h"
 #include "replay_plan.h"
@@ -26,8 +27,10 @@ static struct {
 	const char *policies;
 	const char *output;
 	struct replay_cond cond;
+	unsigned long rounds;
 	bool dry_run;
 } env = {
+	.rounds = 1,
 	.policies = "exact,contig,pool,adaptive",
 	.output = "replay.json",
 	.cond = { .pool_bytes = 16 << 20 },
@@ -52,7 +55,12 @@ static const char doc[] =
 "  sroscope replay churn.srotrace -p exact,pool -F 256 -o churn.json\n"
 "  sroscope replay host.srotrace -S 10     # 10 times faster than recorded\n";
 
-enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED };
+enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED, OPT_ROUNDS };
+
+static const struct numopt numopt_rounds = {
+	.what = "round count", .kind = NUMOPT_NUMBER,
+	.min = 1, .max = REPLAY_MAX_ROUNDS,
+};
 
 static const struct argp_option options[] = {
 	{ "policy", 'p', "LIST", 0, "Up to 8 policies (names or files), comma-separated (default exact,contig,pool,adaptive)" },
@@ -61,6 +69,8 @@ static const struct argp_option options[] = {
 	{ "pool", OPT_POOL, "SIZE", 0, "The pool every run starts with, up to 1024G (default 16M)" },
 	{ "pool-delegated", OPT_POOL_DELEGATED, NULL, 0,
 	  "Delegate the pool up front (saves delegations per request)" },
+	{ "rounds", OPT_ROUNDS, "N", 0,
+	  "Run every policy N times, 1 to 8, in rotated order (default 1): the spread of each figure, and a verdict only beyond it" },
 	{ "output", 'o', "FILE", 0, "Results (default replay.json)" },
 	{ "dry-run", 'n', NULL, 0, "Print the emulator commands of the plan, run nothing" },
 	{},
@@ -75,7 +85,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (replay_check_policies(arg, why, sizeof(why)))
 			argp_error(state, "invalid policy list: %s: expected up to %d "
 				   "policy names or files, comma-separated",
-				   why, REPLAY_MAX_RUNS);
+				   why, REPLAY_MAX_POLICIES);
 		env.policies = arg;
 		break;
 	case 'F':
@@ -99,6 +109,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid pool size '%s': expected a whole "
 				   "number of bytes, or one with a unit (K, M, G), "
 				   "from 0 to 1024G", arg);
+		break;
+	case OPT_ROUNDS:
+		env.rounds = numopt_arg(state, &numopt_rounds, arg);
 		break;
 	case 'o':
 		env.output = arg;
@@ -164,7 +177,9 @@ int cmd_replay(int argc, char **argv)
 	};
 	struct json_object *top, *runs, *run;
 	struct replay_host *host;
-	char *list, *name, *save = NULL;
+	char *list, *name, *save = NULL, *names[REPLAY_MAX_POLICIES];
+	unsigned long r;
+	int n = 0, k;
 	const char *err = NULL;
 	struct outfile out;
 	struct plan p;
@@ -218,18 +233,28 @@ int cmd_replay(int argc, char **argv)
 			       "pool_delegated", json_object_new_boolean(env.cond.pool_delegated));
 	runs = json_object_new_array();
 	list = strdup(env.policies);
-	for (name = strtok_r(list, ",", &save); name && !ret && !exiting;
-	     name = strtok_r(NULL, ",", &save)) {
-		fprintf(stderr, "sroscope replay: %s: %zu steps under %s...\n",
-			env.trace, p.nsteps, name);
-		run = json_object_new_object();
-		json_object_object_add(run, "policy", json_object_new_string(name));
-		if (replay_run(host, &p, name, &env.cond, run)) {
-			json_object_put(run);
-			ret = 1;
-			break;
+	for (name = strtok_r(list, ",", &save); name && n < REPLAY_MAX_POLICIES;
+	     name = strtok_r(NULL, ",", &save))
+		names[n++] = name;
+	/*
+	 * Round r runs the policies from the r-th on: what drifts over a
+	 * replay (the machine, the memory) falls on each policy alike.
+	 */
+	for (r = 0; r < env.rounds && !ret && !exiting; r++) {
+		for (k = 0; k < n && !ret && !exiting; k++) {
+			name = names[(k + r) % n];
+			fprintf(stderr, "sroscope replay: %s: %zu steps under %s (round %lu of %lu)...\n",
+				env.trace, p.nsteps, name, r + 1, env.rounds);
+			run = json_object_new_object();
+			json_object_object_add(run, "policy", json_object_new_string(name));
+			if (replay_run(host, &p, name, &env.cond, run)) {
+				json_object_put(run);
+				ret = 1;
+				break;
+			}
+			json_object_object_add(run, "round", json_object_new_uint64(r));
+			json_object_array_add(runs, run);
 		}
-		json_object_array_add(runs, run);
 	}
 	free(list);
 	replay_host_release(host);

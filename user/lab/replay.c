@@ -406,8 +406,8 @@ int replay_check_policies(const char *list, char *why, size_t len)
 			snprintf(why, len, "a policy name or file of over 4095 bytes");
 			return -EINVAL;
 		}
-		if (++n > REPLAY_MAX_RUNS) {
-			snprintf(why, len, "more than %d policies", REPLAY_MAX_RUNS);
+		if (++n > REPLAY_MAX_POLICIES) {
+			snprintf(why, len, "more than %d policies", REPLAY_MAX_POLICIES);
 			return -EINVAL;
 		}
 		if (!*end)
@@ -489,7 +489,7 @@ static const struct jfield j_run[] = {
 	JSUB("idle", J_OBJ, j_idle), JSUB("fragmentation", J_OBJ, j_fragmentation),
 	JF("delegate_calls", J_U64), JF("undelegate_calls", J_U64),
 	JSUB("timeline", J_OBJ, j_timeline),
-	JOPT("pool_delegated", J_BOOL), JEND,
+	JOPT("pool_delegated", J_BOOL), JOPT("round", J_U64), JEND,
 };
 
 static const struct jfield j_top[] = {

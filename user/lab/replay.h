@@ -87,14 +87,19 @@ void replay_results(struct replay_stats *st, struct json_object *out,
  */
 #define REPLAY_RESULTS_VERSION	3
 /*
- * Is @top a results file of version 1 or 2 (docs/replay.md), every field
+ * Is @top a results file of version 1 to 3 (docs/replay.md), every field
  * there with its type, numbers in range, at most REPLAY_MAX_RUNS runs?
  * 0, or -1 with @why naming the first bad field ("runs[1].shapes[0].ns:
  * an array expected, found a string").
  */
 int replay_results_check(struct json_object *top, char *why, size_t len);
-/* The runs one results file may hold: the policies one replay may run. */
-#define REPLAY_MAX_RUNS	8
+/*
+ * The policies one replay may run, the rounds it may run them (each
+ * policy once per round), and so the runs one results file may hold.
+ */
+#define REPLAY_MAX_POLICIES	8
+#define REPLAY_MAX_ROUNDS	8
+#define REPLAY_MAX_RUNS		(REPLAY_MAX_POLICIES * REPLAY_MAX_ROUNDS)
 
 /* What replay's options accept (docs/replay.md). */
 #define REPLAY_SPEED_MIN	0.001	/* -S: else 0, no waits */
@@ -104,7 +109,7 @@ int replay_results_check(struct json_object *top, char *why, size_t len);
 /* -S X: 0, or REPLAY_SPEED_MIN..REPLAY_SPEED_MAX; else -EINVAL. */
 int replay_parse_speed(const char *s, double *speed);
 /*
- * -p LIST: 1..REPLAY_MAX_RUNS comma-separated policies, each a name or a
+ * -p LIST: 1..REPLAY_MAX_POLICIES comma-separated policies, each a name or a
  * file as `sroscope policy load` takes it: not empty, no control
  * character, under 4096 bytes; else -EINVAL with @why saying what.
  */

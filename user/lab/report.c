@@ -2,6 +2,7 @@
 /* The policies of a replay results file side by side (user/lab/report.h). */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,146 @@ static void judge(struct report *w)
 		 (unsigned long long)w->runs[v].requests, a, b);
 }
 
+/* The median, least and most of @n values (sorted in place). */
+static struct report_spread spread(uint64_t *v, int n)
+{
+	struct report_spread s = {};
+
+	if (!n)
+		return s;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	s.median = v[(n - 1) / 2];
+	s.min = v[0];
+	s.max = v[n - 1];
+	return s;
+}
+
+/* The runs by policy name, and each figure's spread over its rounds. */
+static void group(struct report *w)
+{
+	uint64_t failed[REPLAY_MAX_RUNS], p50[REPLAY_MAX_RUNS], p99[REPLAY_MAX_RUNS];
+	uint64_t idle[REPLAY_MAX_RUNS], held[REPLAY_MAX_RUNS];
+	int i, k, j;
+
+	for (i = 0; i < w->nruns; i++) {
+		for (k = 0; k < w->npolicies; k++)
+			if (!strcmp(w->policies[k].policy, w->runs[i].policy))
+				break;
+		if (k == w->npolicies)
+			w->policies[w->npolicies++].policy = w->runs[i].policy;
+		w->policies[k].run[w->policies[k].nruns++] = i;
+	}
+	for (k = 0; k < w->npolicies; k++) {
+		struct report_policy *p = &w->policies[k];
+
+		for (j = 0; j < p->nruns; j++) {
+			const struct report_run *r = &w->runs[p->run[j]];
+
+			failed[j] = r->failed;
+			p50[j] = r->p50;
+			p99[j] = r->p99;
+			idle[j] = r->idle;
+			held[j] = r->held;
+		}
+		p->failed = spread(failed, p->nruns);
+		p->p50 = spread(p50, p->nruns);
+		p->p99 = spread(p99, p->nruns);
+		p->idle = spread(idle, p->nruns);
+		p->held = spread(held, p->nruns);
+		if (p->nruns > w->rounds)
+			w->rounds = p->nruns;
+	}
+}
+
+/* @a below @b beyond their spreads: @a's most under @b's least. */
+static bool below(const struct report_spread *a, const struct report_spread *b)
+{
+	return a->max < b->min;
+}
+
+/* The figure at offset @field of @p. */
+static const struct report_spread *fig(const struct report_policy *p,
+				       size_t field)
+{
+	return (const struct report_spread *)((const char *)p + field);
+}
+
+/* Out: the policies another one still in beats on @field. */
+static void beaten(const struct report *w, bool *out, size_t field)
+{
+	const struct report_policy *p = w->policies;
+	bool now[REPLAY_MAX_RUNS] = {};
+	int i, j;
+
+	for (i = 0; i < w->npolicies; i++)
+		for (j = 0; j < w->npolicies; j++)
+			if (!out[i] && !out[j] &&
+			    below(fig(&p[j], field), fig(&p[i], field)))
+				now[i] = true;
+	for (i = 0; i < w->npolicies; i++)
+		out[i] |= now[i];
+}
+
+/* "1.50 ms (1.20-1.80 ms)" of a spread of durations or sizes. */
+static void spread_text(char *buf, size_t len, const struct report_spread *s,
+			bool bytes)
+{
+	char m[16], a[16], b[16];
+
+	if (bytes) {
+		format_bytes(m, sizeof(m), s->median);
+		format_bytes(a, sizeof(a), s->min);
+		format_bytes(b, sizeof(b), s->max);
+	} else {
+		format_ns_fine(m, sizeof(m), s->median);
+		format_ns_fine(a, sizeof(a), s->min);
+		format_ns_fine(b, sizeof(b), s->max);
+	}
+	snprintf(buf, len, "%s (%s to %s)", m, a, b);
+}
+
+/*
+ * Several rounds: a policy is out when another, still in, failed fewer
+ * requests in every round than it did in any; then the same on p99
+ * allocation latency, then on memory idle. One left: the verdict.
+ */
+static void judge_rounds(struct report *w)
+{
+	bool out[REPLAY_MAX_RUNS] = {};
+	char p99[64], idle[64];
+	int i, left = 0, v = -1, n;
+
+	beaten(w, out, offsetof(struct report_policy, failed));
+	beaten(w, out, offsetof(struct report_policy, p99));
+	beaten(w, out, offsetof(struct report_policy, idle));
+	for (i = 0; i < w->npolicies; i++)
+		if (!out[i]) {
+			left++;
+			v = i;
+		}
+	if (left == 1) {
+		const struct report_policy *p = &w->policies[v];
+
+		spread_text(p99, sizeof(p99), &p->p99, false);
+		spread_text(idle, sizeof(idle), &p->idle, true);
+		w->verdict = p->run[0];
+		snprintf(w->why, sizeof(w->why),
+			 "%s, beyond the spread of %d rounds: %llu of %llu requests failed (median), p99 allocation %s, %s idle",
+			 p->policy, w->rounds, (unsigned long long)p->failed.median,
+			 (unsigned long long)w->runs[p->run[0]].requests, p99, idle);
+		return;
+	}
+	n = snprintf(w->why, sizeof(w->why), "none: ");
+	for (i = 0; i < w->npolicies && n < (int)sizeof(w->why); i++)
+		if (!out[i])
+			n += snprintf(w->why + n, sizeof(w->why) - n, "%s%s",
+				      n > 6 ? ", " : "", w->policies[i].policy);
+	if (n < (int)sizeof(w->why))
+		snprintf(w->why + n, sizeof(w->why) - n,
+			 " differ by less than their spread over %d rounds",
+			 w->rounds);
+}
+
 int report_load(struct report *w, const char *path, char *err, size_t len)
 {
 	struct json_object *runs, *fmt;
@@ -132,7 +273,11 @@ int report_load(struct report *w, const char *path, char *err, size_t len)
 			return -1;
 		}
 	}
-	judge(w);
+	group(w);
+	if (w->rounds > 1)
+		judge_rounds(w);
+	else
+		judge(w);
 	return 0;
 }
 
@@ -163,7 +308,41 @@ static void figures(struct figures *t, const struct report_run *r)
 
 static const char *verdict(const struct report *w)
 {
-	return w->verdict >= 0 ? w->why : "no run to judge";
+	return w->why[0] ? w->why : "no run to judge";
+}
+
+/* A policy's spreads as the tables show them. */
+struct spread_row {
+	char p50[64], p99[64], idle[64], held[64];
+};
+
+static void spread_row(struct spread_row *t, const struct report_policy *p)
+{
+	spread_text(t->p50, sizeof(t->p50), &p->p50, false);
+	spread_text(t->p99, sizeof(t->p99), &p->p99, false);
+	spread_text(t->idle, sizeof(t->idle), &p->idle, true);
+	spread_text(t->held, sizeof(t->held), &p->held, true);
+}
+
+/* Each policy's figures over its rounds, when it had more than one. */
+static void print_spreads(FILE *f, const struct report *w)
+{
+	struct spread_row t;
+	int k;
+
+	if (w->rounds < 2)
+		return;
+	fprintf(f, "Over %d rounds, median (least to most):\n", w->rounds);
+	fprintf(f, "%-10s %6s %8s %28s %28s %28s %28s\n", "POLICY", "ROUNDS",
+		"FAILED", "P50", "P99", "IDLE", "HELD_END");
+	for (k = 0; k < w->npolicies; k++) {
+		const struct report_policy *p = &w->policies[k];
+
+		spread_row(&t, p);
+		fprintf(f, "%-10s %6d %8llu %28s %28s %28s %28s\n", p->policy,
+			p->nruns, (unsigned long long)p->failed.median, t.p50,
+			t.p99, t.idle, t.held);
+	}
 }
 
 static bool pool_delegated(const struct report *w)
@@ -200,7 +379,18 @@ void report_print(FILE *f, const struct report *w)
 			t.p50, t.p99, t.max, t.idle, t.held, t.given_up, r->largest_order,
 			(unsigned long long)r->delegates);
 	}
+	print_spreads(f, w);
 	fprintf(f, "Verdict: %s\n", verdict(w));
+}
+
+static struct json_object *spread_json(const struct report_spread *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "median", json_object_new_uint64(s->median));
+	json_object_object_add(o, "min", json_object_new_uint64(s->min));
+	json_object_object_add(o, "max", json_object_new_uint64(s->max));
+	return o;
 }
 
 struct json_object *report_json(const struct report *w)
@@ -233,6 +423,22 @@ struct json_object *report_json(const struct report *w)
 		json_object_array_add(a, r);
 	}
 	json_object_object_add(o, "runs", a);
+	json_object_object_add(o, "rounds", json_object_new_int(w->rounds));
+	a = json_object_new_array();
+	for (i = 0; i < w->npolicies; i++) {
+		const struct report_policy *p = &w->policies[i];
+
+		r = json_object_new_object();
+		json_object_object_add(r, "policy", json_object_new_string(p->policy));
+		json_object_object_add(r, "runs", json_object_new_int(p->nruns));
+		json_object_object_add(r, "failed", spread_json(&p->failed));
+		json_object_object_add(r, "p50_ns", spread_json(&p->p50));
+		json_object_object_add(r, "p99_ns", spread_json(&p->p99));
+		json_object_object_add(r, "idle_bytes", spread_json(&p->idle));
+		json_object_object_add(r, "held_end_bytes", spread_json(&p->held));
+		json_object_array_add(a, r);
+	}
+	json_object_object_add(o, "policies", a);
 	return o;
 }
 
@@ -255,6 +461,12 @@ static size_t timeline(const struct report_run *r, const char *field, double **x
 	return *x && *y ? n : 0;
 }
 
+/* The run a chart shows for policy @k: its first. */
+static const struct report_run *shown(const struct report *w, int k)
+{
+	return &w->runs[w->policies[k].run[0]];
+}
+
 static void chart_timeline(FILE *f, const struct report *w, const char *field,
 			   const char *title, svg_fmt_fn fy)
 {
@@ -262,14 +474,14 @@ static void chart_timeline(FILE *f, const struct report *w, const char *field,
 	double *x[REPLAY_MAX_RUNS], *y[REPLAY_MAX_RUNS];
 	int i;
 
-	for (i = 0; i < w->nruns; i++) {
-		s[i].name = w->runs[i].policy;
-		s[i].n = timeline(&w->runs[i], field, &x[i], &y[i]);
+	for (i = 0; i < w->npolicies; i++) {
+		s[i].name = shown(w, i)->policy;
+		s[i].n = timeline(shown(w, i), field, &x[i], &y[i]);
 		s[i].x = x[i];
 		s[i].y = y[i];
 	}
-	svg_line_chart(f, title, s, w->nruns, svg_fmt_ms, fy, 1);
-	for (i = 0; i < w->nruns; i++) {
+	svg_line_chart(f, title, s, w->npolicies, svg_fmt_ms, fy, 1);
+	for (i = 0; i < w->npolicies; i++) {
 		free(x[i]);
 		free(y[i]);
 	}
@@ -283,8 +495,8 @@ static void chart_cdf(FILE *f, const struct report *w)
 	size_t j;
 	int i;
 
-	for (i = 0; i < w->nruns; i++) {
-		const struct report_run *r = &w->runs[i];
+	for (i = 0; i < w->npolicies; i++) {
+		const struct report_run *r = shown(w, i);
 
 		x[i] = calloc(r->nns + 1, sizeof(double));
 		y[i] = calloc(r->nns + 1, sizeof(double));
@@ -298,8 +510,8 @@ static void chart_cdf(FILE *f, const struct report *w)
 		s[i].n = x[i] && y[i] ? r->nns : 0;
 	}
 	svg_line_chart(f, "Allocation latency per request: % served within", s,
-		       w->nruns, format_ns_fine, svg_fmt_plain, 1);
-	for (i = 0; i < w->nruns; i++) {
+		       w->npolicies, format_ns_fine, svg_fmt_plain, 1);
+	for (i = 0; i < w->npolicies; i++) {
 		free(x[i]);
 		free(y[i]);
 	}
@@ -313,8 +525,8 @@ static void chart_shapes(FILE *f, const struct report *w)
 	int g[256], i;
 	size_t n = 0, j;
 
-	for (i = 0; i < w->nruns; i++) {
-		struct json_object *shapes = json_path(w->runs[i].o, "shapes");
+	for (i = 0; i < w->npolicies; i++) {
+		struct json_object *shapes = json_path(shown(w, i)->o, "shapes");
 
 		for (j = 0; j < json_object_array_length(shapes) && n < 256; j++) {
 			struct json_object *s = json_object_array_get_idx(shapes, j);
@@ -323,7 +535,7 @@ static void chart_shapes(FILE *f, const struct report *w)
 			snprintf(text[n], sizeof(text[n]), "%s %s%s, %s",
 				 json_object_get_string(json_path(s, "op")), b,
 				 json_object_get_boolean(json_path(s, "contig")) ? " contig" : "",
-				 w->runs[i].policy);
+				 shown(w, i)->policy);
 			labels[n] = text[n];
 			v[n] = json_path_u64(s, "p99_ns");
 			g[n] = i;
@@ -356,6 +568,34 @@ static const char css[] =
 	"padding:3px 8px;text-align:right;white-space:nowrap}th{background:#f3f3f3}td:first-child,"
 	"th:first-child{text-align:left}.verdict{font-size:1.1em;background:#eef6ee;"
 	"padding:6px 10px;border-left:4px solid #2ca02c}h2{margin-top:2em}";
+
+/* Each policy's figures over its rounds, when there were several. */
+static void html_spreads(FILE *f, const struct report *w)
+{
+	struct spread_row t;
+	int k;
+
+	if (w->rounds < 2)
+		return;
+	fprintf(f, "<p>Over %d rounds: the median, and the least to the most "
+		   "(the charts show each policy's first round).</p>\n<table><tr>"
+		   "<th>policy</th><th>rounds</th><th>failed</th><th>p50</th><th>p99</th>"
+		   "<th>idle</th><th>held at end</th></tr>\n", w->rounds);
+	for (k = 0; k < w->npolicies; k++) {
+		const struct report_policy *p = &w->policies[k];
+
+		spread_row(&t, p);
+		fprintf(f, "<tr><td style=\"color:%s\"><b>", svg_color(k));
+		html_escape(f, p->policy);
+		fprintf(f, "</b></td><td>%d</td><td>%llu (%llu to %llu)</td><td>%s</td>"
+			   "<td>%s</td><td>%s</td><td>%s</td></tr>\n", p->nruns,
+			(unsigned long long)p->failed.median,
+			(unsigned long long)p->failed.min,
+			(unsigned long long)p->failed.max, t.p50, t.p99, t.idle,
+			t.held);
+	}
+	fputs("</table>\n", f);
+}
 
 /* One workload's section: condition, verdict, table, charts. */
 static void html_workload(FILE *f, const struct report *w)
@@ -394,6 +634,7 @@ static void html_workload(FILE *f, const struct report *w)
 			(unsigned long long)r->undelegates);
 	}
 	fputs("</table>\n", f);
+	html_spreads(f, w);
 	chart_cdf(f, w);
 	chart_shapes(f, w);
 	chart_timeline(f, w, "held_bytes", "Memory held by the RMM over the replay", format_bytes_d);

@@ -30,22 +30,42 @@ struct report_run {
 	int largest_order;
 };
 
+/* A figure over the rounds of one policy. */
+struct report_spread {
+	uint64_t median, min, max;
+};
+
+/* One policy over its rounds (runs of the same name). */
+struct report_policy {
+	const char *policy;
+	int run[REPLAY_MAX_RUNS];	/* its runs, in file order */
+	int nruns;
+	struct report_spread failed, p50, p99, idle, held;
+};
+
 /* One results file: a workload, its runs, the verdict. */
 struct report {
 	const char *trace;
 	struct json_object *top;
 	struct report_run runs[REPLAY_MAX_RUNS];
 	int nruns;
-	int verdict;		/* index in runs; -1: none */
-	char why[256];		/* the verdict in one line */
+	struct report_policy policies[REPLAY_MAX_RUNS];
+	int npolicies;
+	int rounds;		/* the most runs of one policy */
+	int verdict;		/* index in runs (the policy's first); -1: none */
+	char why[320];		/* the verdict, or why there is none, in one line */
 };
 
 /*
- * Read and judge results file @path (docs/replay.md). The verdict: of the
- * runs that failed fewest requests, within 10% of the lowest p99
- * allocation latency, the one holding the least memory idle. 0, or -1
- * with @err naming the file and what is wrong ("r.json: runs[0].shapes:
- * an array expected, found int (see docs/replay.md)"). report_free() @r
+ * Read and judge results file @path (docs/replay.md). The verdict, with
+ * one run per policy: of the runs that failed fewest requests, within
+ * 10% of the lowest p99 allocation latency, the one holding the least
+ * memory idle. With several rounds, figures are compared by their spread
+ * (least to most over the rounds): a policy is out when another's
+ * failures, then p99, then idle are all below its own; the verdict is
+ * the one policy left, else none ("within the spread"). 0, or -1 with
+ * @err naming the file and what is wrong ("r.json: runs[0].shapes: an
+ * array expected, found int (see docs/replay.md)"). report_free() @r
  * either way.
  */
 int report_load(struct report *r, const char *path, char *err, size_t len);

@@ -8,7 +8,9 @@
 # held at the end equal the recording's, for a realm destroyed before the
 # recording stopped and one still live when it did. Then replays of
 # exact, pool and exact again: each run starts from the same state, and
-# the second exact run has no idle memory the pool run left.
+# the second exact run has no idle memory the pool run left. It runs
+# after the pool tests: a block the RMM keeps for good pins its pool chunk,
+# so the pool can never be emptied again in this boot.
 . ./lib/sro.sh
 new_realm a b
 tries=$(cat "$SRO_PARAMS/quarantine_tries")
