@@ -414,6 +414,29 @@ static void test_accounting(void **state)
 	replay_stats_free(&st);
 }
 
+/*
+ * A long replay's timeline stays within REPLAY_TIMELINE points, evenly
+ * spaced, from its first step on.
+ */
+static void test_timeline(void **state)
+{
+	struct replay_stats st;
+	uint64_t step;
+	size_t i;
+
+	replay_stats_init(&st);
+	for (step = 0; step < 100 * REPLAY_TIMELINE; step++)
+		if (replay_sample_due(&st))
+			replay_sample(&st, step, step, 0);
+	assert_true(st.nsamples <= REPLAY_TIMELINE);
+	assert_true(st.nsamples >= REPLAY_TIMELINE / 2);
+	assert_true(st.t_ms[0] == 0);
+	for (i = 1; i < st.nsamples; i++)
+		assert_true(st.t_ms[i] - st.t_ms[i - 1] == st.stride);
+	assert_int_equal(st.held[st.nsamples - 1], (uint64_t)st.t_ms[st.nsamples - 1]);
+	replay_stats_free(&st);
+}
+
 /* @len bytes of workload @name, possibly one flipped, as the file at path. */
 static void cut_copy(const char *name, long len, long flip)
 {
@@ -524,6 +547,7 @@ int main(void)
 		cmocka_unit_test(test_huge_reclaim),
 		cmocka_unit_test(test_reclaim_ranges),
 		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_timeline),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_truncated),

@@ -55,16 +55,24 @@ static const char doc[] =
 "  sroscope replay churn.srotrace -p exact,pool -F 256 -o churn.json\n"
 "  sroscope replay host.srotrace -S 10     # 10 times faster than recorded\n";
 
-enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED, OPT_ROUNDS };
+enum { OPT_POOL = 0x300, OPT_POOL_DELEGATED, OPT_ROUNDS, OPT_FRAGMENT_ORDER };
 
 static const struct numopt numopt_rounds = {
 	.what = "round count", .kind = NUMOPT_NUMBER,
 	.min = 1, .max = REPLAY_MAX_ROUNDS,
 };
 
+/* The emulator's ceiling (MAX_PAGE_ORDER with 4 KiB pages). */
+static const struct numopt numopt_fragment_order = {
+	.what = "fragment order", .kind = NUMOPT_NUMBER,
+	.min = 0, .max = 10,
+};
+
 static const struct argp_option options[] = {
 	{ "policy", 'p', "LIST", 0, "Up to 8 policies (names or files), comma-separated (default exact,contig,pool,adaptive)" },
 	{ "fragment", 'F', "MB", 0, "Fragment MB of memory first, up to 1048576 (every other page kept)" },
+	{ "fragment-order", OPT_FRAGMENT_ORDER, "ORDER", 0,
+	  "With -F: leave no free block of ORDER (1 to 10) or above, one page pinned in each (default 0: every other page)" },
 	{ "speed", 'S', "X", 0, "Replay X times faster than recorded, 0.001 to 1000000 (default 0: no waits)" },
 	{ "pool", OPT_POOL, "SIZE", 0, "The pool every run starts with, up to 1024G (default 16M)" },
 	{ "pool-delegated", OPT_POOL_DELEGATED, NULL, 0,
@@ -109,6 +117,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid pool size '%s': expected a whole "
 				   "number of bytes, or one with a unit (K, M, G), "
 				   "from 0 to 1024G", arg);
+		break;
+	case OPT_FRAGMENT_ORDER:
+		env.cond.fragment_order = numopt_arg(state, &numopt_fragment_order, arg);
 		break;
 	case OPT_ROUNDS:
 		env.rounds = numopt_arg(state, &numopt_rounds, arg);
@@ -231,6 +242,8 @@ int cmd_replay(int argc, char **argv)
 			    env.cond.speed);
 	json_object_object_add(json_object_object_get(top, "condition"),
 			       "pool_delegated", json_object_new_boolean(env.cond.pool_delegated));
+	json_object_object_add(json_object_object_get(top, "condition"),
+			       "fragment_order", json_object_new_int(env.cond.fragment_order));
 	runs = json_object_new_array();
 	list = strdup(env.policies);
 	for (name = strtok_r(list, ",", &save); name && n < REPLAY_MAX_POLICIES;

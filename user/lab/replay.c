@@ -166,10 +166,35 @@ void replay_account(struct replay_stats *st, const struct sro_event *e)
 	}
 }
 
+bool replay_sample_due(struct replay_stats *st)
+{
+	if (!st->stride)
+		st->stride = 1;
+	return !(st->steps++ % st->stride);
+}
+
+/* Every other sample kept, and half as many taken from now on. */
+static void thin_samples(struct replay_stats *st)
+{
+	size_t i;
+
+	for (i = 0; 2 * i < st->nsamples; i++) {
+		st->t_ms[i] = st->t_ms[2 * i];
+		st->held[i] = st->held[2 * i];
+		st->idle[i] = st->idle[2 * i];
+		st->fails[i] = st->fails[2 * i];
+	}
+	st->nsamples = i;
+	st->stride *= 2;
+}
+
 void replay_sample(struct replay_stats *st, double t_ms, uint64_t held,
 		   uint64_t idle)
 {
 	size_t cap = st->cap_samples;
+
+	if (st->nsamples >= REPLAY_TIMELINE)
+		thin_samples(st);
 
 	if (st->nsamples == cap) {
 		size_t c = cap ? cap * 2 : 256;
@@ -446,7 +471,7 @@ struct jfield {
 
 static const struct jfield j_condition[] = {
 	JF("fragment_mb", J_U64), JF("pool_bytes", J_U64), JF("speed", J_NUM),
-	JOPT("pool_delegated", J_BOOL), JEND,
+	JOPT("pool_delegated", J_BOOL), JOPT("fragment_order", J_U64), JEND,
 };
 
 static const struct jfield j_recorded[] = {

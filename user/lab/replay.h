@@ -50,16 +50,25 @@ struct replay_stats {
 	size_t nshapes;
 	struct replay_op *ops;		/* running operations */
 	size_t nops, cap_ops;
-	/* timeline */
+	/* timeline: one sample every stride steps, at most REPLAY_TIMELINE */
 	double *t_ms;
 	uint64_t *held, *idle, *fails;
 	size_t nsamples, cap_samples;
+	uint64_t steps, stride;
 };
+
+/*
+ * The timeline's points at most: a long replay keeps every other sample
+ * and samples half as often each time it has this many.
+ */
+#define REPLAY_TIMELINE	2048
 
 void replay_stats_init(struct replay_stats *st);
 void replay_stats_free(struct replay_stats *st);
 /* Account one event of the run. */
 void replay_account(struct replay_stats *st, const struct sro_event *e);
+/* Is a timeline point due after this step? (Counts the step.) */
+bool replay_sample_due(struct replay_stats *st);
 /* A timeline point: bytes held by the RMM, bytes idle (replay_idle_bytes()). */
 void replay_sample(struct replay_stats *st, double t_ms, uint64_t held,
 		   uint64_t idle);

@@ -529,7 +529,8 @@ static int run_setup(struct replay_host *h, const struct plan *p,
 	 */
 	if (h->s.tries > 0)
 		write_file(QUARANTINE_TRIES, "0");
-	if (c->fragment_mb && emu("fragment %llu", (unsigned long long)c->fragment_mb))
+	if (c->fragment_mb && emu("fragment %llu %u", (unsigned long long)c->fragment_mb,
+				  c->fragment_order))
 		fprintf(stderr, WHO ": the fragmenter failed; fresh memory\n");
 	err = map_realms(p, map);
 	if (err) {
@@ -563,12 +564,18 @@ static int run_steps(const struct plan *p, const uint32_t *map,
 		     const struct replay_cond *c, const struct kstats *k0,
 		     struct tracer *t, struct replay_stats *st)
 {
-	double t0 = now_ms();
+	double t0 = now_ms(), said = t0;
 	struct kstats k;
 	char cmd[128];
 	size_t i;
 
 	for (i = 0; i < p->nsteps && !exiting; i++) {
+		/* A long replay says how far it is, every 30 s. */
+		if (now_ms() - said >= 30000) {
+			said = now_ms();
+			fprintf(stderr, WHO ": step %zu of %zu, %.0f s\n", i,
+				p->nsteps, (said - t0) / 1000);
+		}
 		const struct plan_step *s = &p->steps[i];
 		uint32_t r = mapped(p, map, s->realm);
 
@@ -584,7 +591,7 @@ static int run_steps(const struct plan *p, const uint32_t *map,
 		if (plan_step_armed(s))
 			emu("reset_faults");
 		tracer_poll(t, 0, on_event, st);
-		if (kstats_now(&k))
+		if ((replay_sample_due(st) || i + 1 == p->nsteps) && kstats_now(&k))
 			replay_sample(st, now_ms() - t0, k.held_bytes + k.host_bytes,
 				      replay_idle_bytes(k0, &k));
 	}

@@ -18,6 +18,7 @@
 /* The condition every run starts from, whatever its policy. */
 struct replay_cond {
 	uint64_t fragment_mb;	/* fragmented first; 0: fresh memory */
+	unsigned int fragment_order;	/* 0: every other page; else harsh */
 	uint64_t pool_bytes;	/* the pool's size */
 	bool pool_delegated;	/* the pool's mode */
 	double speed;		/* times the recorded pace; 0: no waits */

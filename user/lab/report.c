@@ -357,13 +357,26 @@ static const char *pool_whose(const struct report *w)
 	       "the pool policy" : "every policy";
 }
 
+/* " (no free block of order 9 or above)" for a harsh fragmentation. */
+static const char *harsh(const struct report *w)
+{
+	static char buf[64];
+	uint64_t order = json_path_u64(w->top, "condition.fragment_order");
+
+	buf[0] = '\0';
+	if (order && json_path_u64(w->top, "condition.fragment_mb"))
+		snprintf(buf, sizeof(buf), ", no free block of order %llu or above",
+			 (unsigned long long)order);
+	return buf;
+}
+
 void report_print(FILE *f, const struct report *w)
 {
 	struct figures t;
 	int i;
 
-	fprintf(f, "\n%s (fragmented %llu MB, pool %llu MiB for %s%s)\n", w->trace,
-		(unsigned long long)json_path_u64(w->top, "condition.fragment_mb"),
+	fprintf(f, "\n%s (fragmented %llu MB%s, pool %llu MiB for %s%s)\n", w->trace,
+		(unsigned long long)json_path_u64(w->top, "condition.fragment_mb"), harsh(w),
 		(unsigned long long)(json_path_u64(w->top, "condition.pool_bytes") >> 20),
 		pool_whose(w), pool_delegated(w) ? ", delegated up front" : "");
 	fprintf(f, "%-10s %8s %7s %7s %10s %10s %10s %10s %10s %9s %6s %9s\n", "POLICY",
@@ -605,9 +618,9 @@ static void html_workload(FILE *f, const struct report *w)
 
 	fputs("<h2>", f);
 	html_escape(f, w->trace);
-	fprintf(f, "</h2>\n<p>Fragmented: %llu MB; pool for %s: %llu MiB%s.</p>\n"
+	fprintf(f, "</h2>\n<p>Fragmented: %llu MB%s; pool for %s: %llu MiB%s.</p>\n"
 		   "<p class=\"verdict\">Verdict: ",
-		(unsigned long long)json_path_u64(w->top, "condition.fragment_mb"),
+		(unsigned long long)json_path_u64(w->top, "condition.fragment_mb"), harsh(w),
 		pool_whose(w),
 		(unsigned long long)(json_path_u64(w->top, "condition.pool_bytes") >> 20),
 		pool_delegated(w) ? ", delegated up front" : "");
