@@ -227,7 +227,7 @@ whatif: kernel tools
 	$(Q)VM_MEM=$(WHATIF_MEM) VM_TIMEOUT=1800 scripts/vm-run.sh x86_64 \
 		'FRAGMENT_MB=$(FRAGMENT_MB) WHATIF_WORKLOADS="$(WHATIF_WORKLOADS)" sroscope-whatif' | \
 		stdbuf -oL tr -d '\r' | grep --line-buffered -v '^policy ' | \
-		awk '/^@@FILE /{f="build/whatif/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
+		awk -W interactive '/^@@FILE /{f="build/whatif/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
 	$(Q)for f in build/whatif/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
 	$(Q)build/x86_64/vmroot/bin/sroscope report build/whatif/*.json \
 		--html build/whatif/report.html >/dev/null
@@ -246,7 +246,7 @@ whatif-large: kernel tools
 	$(Q)VM_MEM=4G VM_TIMEOUT=86400 scripts/vm-run.sh x86_64 \
 		'LARGE_REQUESTS=$(LARGE_REQUESTS) LARGE_ROUNDS=$(LARGE_ROUNDS) LARGE_SEED=$(LARGE_SEED) sroscope-whatif-large' | \
 		stdbuf -oL tr -d '\r' | \
-		awk '/^@@FILE /{f="build/whatif-large/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
+		awk -W interactive '/^@@FILE /{f="build/whatif-large/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
 	$(Q)for f in build/whatif-large/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
 	$(Q)build/x86_64/vmroot/bin/sroscope report build/whatif-large/*.json \
 		--html build/whatif-large/report.html >/dev/null

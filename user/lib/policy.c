@@ -479,10 +479,12 @@ static void ready_name(char *name, size_t len, uint64_t digest)
 
 /*
  * The prepared copy of the object of @digest pinned in @dfd: a struct_ops
- * map, loaded and verified earlier, ready to be swapped in. Its fd and
- * info, or -ENOENT (none, or a pin that is not such a map: removed).
+ * map of the type of @type_id (the policy in charge's value type, 0: any),
+ * loaded and verified earlier, ready to be swapped in. Its fd and info, or
+ * -ENOENT (none, or a pin that is not such a map: removed).
  */
-static int ready_get(int dfd, uint64_t digest, struct bpf_map_info *info)
+static int ready_get(int dfd, uint64_t digest, __u32 type_id,
+		     struct bpf_map_info *info)
 {
 	LIBBPF_OPTS(bpf_obj_get_opts, opts,
 		    .file_flags = BPF_F_PATH_FD, .path_fd = dfd);
@@ -497,7 +499,8 @@ static int ready_get(int dfd, uint64_t digest, struct bpf_map_info *info)
 	memset(info, 0, sizeof(*info));
 	if (!bpf_map_get_info_by_fd(fd, info, &len) &&
 	    info->type == BPF_MAP_TYPE_STRUCT_OPS &&
-	    info->btf_vmlinux_value_type_id && (info->map_flags & BPF_F_LINK))
+	    info->btf_vmlinux_value_type_id && (info->map_flags & BPF_F_LINK) &&
+	    (!type_id || info->btf_vmlinux_value_type_id == type_id))
 		return fd;
 	close(fd);
 	unlinkat(dfd, name, 0);
@@ -702,10 +705,11 @@ static int prepare(const char *who, const char *arg, struct loaded *l,
  * (nothing for a prepared copy); @link: see prepare().
  */
 static int swap_target(const char *who, const char *arg, int dfd,
-		       __u32 in_charge_id, struct loaded *l,
+		       int old_fd, __u32 in_charge_id, struct loaded *l,
 		       struct bpf_link **link, struct policy_swapped *s)
 {
-	struct bpf_map_info info;
+	struct bpf_map_info info, old = {};
+	__u32 len = sizeof(old);
 	char path[PATH_MAX];
 	uint64_t digest;
 	int fd, err;
@@ -715,7 +719,10 @@ static int swap_target(const char *who, const char *arg, int dfd,
 	err = err ?: object_digest(who, path, &digest);
 	if (err)
 		return err;
-	fd = ready_get(dfd, digest, &info);
+	/* Only a copy of the same struct_ops type can replace it. */
+	if (bpf_map_get_info_by_fd(old_fd, &old, &len))
+		old.btf_vmlinux_value_type_id = 0;
+	fd = ready_get(dfd, digest, old.btf_vmlinux_value_type_id, &info);
 	if (fd >= 0) {
 		s->prepared = true;
 		snprintf(s->name, sizeof(s->name), "%s", info.name);
@@ -750,7 +757,7 @@ int policy_swap(const char *who, const char *arg, struct policy_swapped *s)
 	if (err)
 		return err;
 	snprintf(s->old, sizeof(s->old), "%s", old.name);
-	new_fd = swap_target(who, arg, dfd, old.map_id, &l, &link, s);
+	new_fd = swap_target(who, arg, dfd, old_fd, old.map_id, &l, &link, s);
 	if (new_fd < 0) {
 		err = new_fd;
 		goto out;
