@@ -236,15 +236,17 @@ whatif: kernel tools
 # What-if at scale (docs/whatif-answer.md): LARGE_REQUESTS requests of the
 # emulator's mix (tests/tools/emumix.c) recorded in the VM, then it and
 # the real RMM's workload replayed under the four policies, LARGE_ROUNDS
-# rounds each, on fresh and on harshly fragmented memory. Hours under
-# TCG at 100,000 requests; not part of make test.
+# rounds each, on fresh and on harshly fragmented memory
+# (LARGE_CONDITIONS="fresh harsh"). Hours under TCG at 100,000 requests;
+# not part of make test.
 LARGE_REQUESTS ?= 100000
 LARGE_ROUNDS ?= 3
 LARGE_SEED ?= 1
+LARGE_CONDITIONS ?= fresh harsh
 whatif-large: kernel tools
 	$(Q)rm -rf build/whatif-large && mkdir -p build/whatif-large
 	$(Q)VM_MEM=4G VM_TIMEOUT=86400 scripts/vm-run.sh x86_64 \
-		'LARGE_REQUESTS=$(LARGE_REQUESTS) LARGE_ROUNDS=$(LARGE_ROUNDS) LARGE_SEED=$(LARGE_SEED) sroscope-whatif-large' | \
+		'LARGE_REQUESTS=$(LARGE_REQUESTS) LARGE_ROUNDS=$(LARGE_ROUNDS) LARGE_SEED=$(LARGE_SEED) LARGE_CONDITIONS="$(LARGE_CONDITIONS)" sroscope-whatif-large' | \
 		stdbuf -oL tr -d '\r' | \
 		awk -W interactive '/^@@FILE /{f="build/whatif-large/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
 	$(Q)for f in build/whatif-large/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
