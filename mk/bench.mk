@@ -28,13 +28,21 @@ $(BENCH_HOST)/scrape_cost: tests/bench/scrape_cost.c build/x86_64/libsroscope.a 
 	$(Q)gcc -O2 -g -Wall -I$(BENCH_HOST) $(LIB_INC) -I$(BPFTOOLS)/include \
 		-o $@ $(filter %.c %.a,$^) $(USER_LIBS)
 
+# The reader's side of a printed event: format and write, natively.
+$(BENCH_HOST)/print_cost: tests/bench/print_cost.c build/x86_64/libsroscope.a
+	$(Q)mkdir -p $(@D)
+	$(Q)gcc -O2 -g -Wall $(LIB_INC) -o $@ $(filter %.c %.a,$^) $(USER_LIBS)
+
 bench-deps:
 	$(Q)scripts/install-deps.sh bpftrace wrk
 
 bench: bench-deps
 	$(Q)$(MAKE) --no-print-directory kernel tools ARCH=x86_64
-	$(Q)$(MAKE) --no-print-directory $(BENCH_HOST)/bpf_cost $(BENCH_HOST)/scrape_cost ARCH=x86_64
+	$(Q)$(MAKE) --no-print-directory $(BENCH_HOST)/bpf_cost $(BENCH_HOST)/scrape_cost \
+		$(BENCH_HOST)/print_cost ARCH=x86_64
 	$(Q)$(BENCH_HOST)/bpf_cost
+	$(Q)echo
+	$(Q)$(BENCH_HOST)/print_cost
 	$(Q)echo
 	$(Q)$(BENCH_HOST)/scrape_cost
 	$(Q)echo

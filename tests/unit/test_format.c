@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
 #include <cmocka.h>
@@ -194,6 +195,98 @@ static void test_event_text(void **state)
 	assert_string_equal(buf, "realm=7 o");
 }
 
+/* Every field writer at its extremes, against what printf makes of it. */
+static void test_event_text_extremes(void **state)
+{
+	struct sro_event e = {
+		.realm = UINT32_MAX, .op = UINT64_MAX, .cmd = 0xdeadbeef,
+		.addr = UINT64_MAX, .size = UINT64_MAX, .ns = UINT64_MAX,
+		.aux = UINT64_MAX, .aux2 = UINT64_MAX, .status = INT32_MIN,
+		.count = UINT32_MAX, .source = 200, .purpose = 200, .state = 1,
+		.level = 3, .flags = SRO_F_ALL,
+	};
+	char buf[512], want[512];
+	const char *head = "realm=4294967295 op=18446744073709551615 cmd=0xdeadbeef";
+
+	e.type = SRO_EV_ALLOC;
+	snprintf(want, sizeof(want), "%s pa=0x%llx size=%llu order=%u source=? "
+		 "purpose=? latency_ns=%llu fallback=1", head, -1ULL, -1ULL,
+		 UINT32_MAX, -1ULL);
+	format_event_text(buf, sizeof(buf), &e);
+	assert_string_equal(buf, want);
+
+	e.type = SRO_EV_OP_END;
+	snprintf(want, sizeof(want), "%s status=%d rounds=%u cancelled=1 "
+		 "duration_ns=%llu", head, INT32_MIN, UINT32_MAX, -1ULL);
+	format_event_text(buf, sizeof(buf), &e);
+	assert_string_equal(buf, want);
+
+	e.type = SRO_EV_DONATE_RESULT;
+	snprintf(want, sizeof(want), "%s descs=%u offered=%llu consumed=%llu "
+		 "cached=%u tail_freed=%u", head, UINT32_MAX, -1ULL, -1ULL,
+		 UINT32_MAX, UINT32_MAX);
+	format_event_text(buf, sizeof(buf), &e);
+	assert_string_equal(buf, want);
+
+	e.type = SRO_EV_DELEGATE;
+	e.status = -22;
+	snprintf(want, sizeof(want), "undelegate pa=0x%llx size=%llu calls=%u "
+		 "ret=-22", -1ULL, -1ULL, UINT32_MAX);
+	format_event_text(buf, sizeof(buf), &e);
+	assert_string_equal(buf, want);
+
+	/* every type's longest line fits the in-place buffer with room */
+	for (e.type = 0; e.type < SRO_EV_NR; e.type++)
+		assert_true(format_event_line(buf, sizeof(buf), &e, 0) <
+			    FORMAT_LINE_MAX - 64);
+
+	e = (struct sro_event){ .type = SRO_EV_DONATE_REQ, .cmd = 0 };
+	format_event_text(buf, sizeof(buf), &e);
+	assert_string_equal(buf, "realm=0 op=0 cmd=host req=0x0 level=L3 "
+			    "count=0 contig=0 state=delegated size=0");
+}
+
+/*
+ * trace's line, against the printf it replaced, for seeded random events
+ * of every type: "%-12.6f %-3u %-13s %s\n" of seconds, CPU, name, fields.
+ */
+static void test_event_line(void **state)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ULL, start = 5000000000ULL;
+	char buf[512], text[512], want[600];
+	struct sro_event e;
+	int i, n;
+
+	for (i = 0; i < 20000; i++) {
+		memset(&e, 0, sizeof(e));
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		e.type = x % SRO_EV_NR;
+		e.cpu = (x >> 8) % (i & 1 ? 4096 : 8);
+		/* from 0 to days after the start; printf's rounding of an
+		 * exact half microsecond is the binary double's, not ours */
+		e.ts = start + (x >> 20) % (i & 2 ? 1000000000000000ULL : 3000000);
+		if ((e.ts - start) % 1000 == 500)
+			e.ts++;
+		e.addr = x * 31;
+		e.size = x >> (x % 64);
+		e.realm = x >> 40;
+		e.op = x >> 3;
+		e.status = (int32_t)(x >> 11);
+		e.count = x >> 17;
+		e.flags = x >> 50;
+		format_event_text(text, sizeof(text), &e);
+		snprintf(want, sizeof(want), "%-12.6f %-3u %-13s %s\n",
+			 (e.ts - start) / 1e9, e.cpu, sro_event_name(e.type), text);
+		n = format_event_line(buf, sizeof(buf), &e, start);
+		assert_string_equal(buf, want);
+		assert_int_equal(n, strlen(want));
+	}
+	/* cut to the buffer: terminated, the length of what is there */
+	e = donate;
+	assert_int_equal(format_event_line(buf, 20, &e, 0), 19);
+	assert_string_equal(buf, "0.123457     1   do");
+}
+
 static void test_event_json(void **state)
 {
 	struct json_object *o = format_event_json(&donate), *v;
@@ -224,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_event_list),
 		cmocka_unit_test(test_event_text),
+		cmocka_unit_test(test_event_text_extremes),
+		cmocka_unit_test(test_event_line),
 		cmocka_unit_test(test_event_json),
 	};
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <json-c/json.h>
 
 #include "commands.h"
@@ -107,7 +108,7 @@ static bool wanted(const struct sro_event *e)
 static int print_event(void *ctx, const struct sro_event *e)
 {
 	struct json_object *o;
-	char line[512];
+	char line[FORMAT_LINE_MAX];
 
 	if (!wanted(e))
 		return 0;
@@ -122,9 +123,8 @@ static int print_event(void *ctx, const struct sro_event *e)
 	}
 	if (timestamps)
 		print_time(stdout);
-	format_event_text(line, sizeof(line), e);
-	printf("%-12.6f %-3u %-13s %s\n", (e->ts - env.start_ts) / 1e9, e->cpu,
-	       sro_event_name(e->type), line);
+	fwrite(line, 1, format_event_line(line, sizeof(line), e, env.start_ts),
+	       stdout);
 	return 0;
 }
 
@@ -187,6 +187,9 @@ int cmd_trace(int argc, char **argv)
 	if (!t)
 		return 1;
 	env.start_ts = boottime_ns();
+	/* Into a file or a pipe: one write per poll (the tracer flushes). */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	fprintf(stderr, "Tracing SRO events... Hit Ctrl-C to end.\n");
 	print_header();
 	err = tracer_stream(t, env.tracer.duration_ns, print_event, NULL);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Sizes, durations and sroscope events as text; command-line value parsers. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,112 +93,229 @@ char *format_ns_fine(char *buf, size_t len, double ns)
 			     ARRAY_SIZE(ns_fine_scale));
 }
 
-/* Field writers: append " key=value" to @p within @end. */
-struct out {
-	char *p;
-	char *end;
-	int n;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
+/*
+ * The line writer of `sroscope trace`: every printed event goes through
+ * it, so it formats by hand, unchecked into a buffer known to be large
+ * enough (no vsnprintf, no floating point, no bounds test per field).
+ * make bench's print_cost: 147 ns per line, was about 500 (docs/
+ * benchmarks.md). Each writer returns the end of what it wrote.
+ */
+static char *w_mem(char *p, const char *s, size_t n)
 {
-	size_t room = o->end - o->p;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(o->p, room, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	o->n += n;
-	o->p += (size_t)n < room ? (size_t)n : room ? room - 1 : 0;
+	memcpy(p, s, n);
+	return p + n;
 }
 
-int format_event_text(char *buf, size_t len, const struct sro_event *e)
+/* A string literal: its length is known at compile time. */
+#define w_lit(p, s)	w_mem(p, s, sizeof(s) - 1)
+
+static char *w_str(char *p, const char *s)
 {
-	struct out o = { buf, buf + len, 0 };
+	return w_mem(p, s, strlen(s));
+}
+
+/* @s, then spaces up to @width (printf's "%-*s"). */
+static char *w_pad(char *p, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	p = w_mem(p, s, n);
+	if (n < width) {
+		memset(p, ' ', width - n);
+		p += width - n;
+	}
+	return p;
+}
+
+/* @v in decimal, at least @min digits (zeros in front). */
+static char *w_dec_min(char *p, uint64_t v, int min)
+{
+	static const char pairs[] =
+	"0001020304050607080910111213141516171819"
+	"2021222324252627282930313233343536373839"
+	"4041424344454647484950515253545556575859"
+	"6061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+	char buf[24], *q = buf + sizeof(buf);
+
+	while (v >= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + 2 * v, 2);
+	} else {
+		*--q = '0' + v;
+	}
+	while (buf + sizeof(buf) - q < min)
+		*--q = '0';
+	return w_mem(p, q, buf + sizeof(buf) - q);
+}
+
+static char *w_u64(char *p, uint64_t v)
+{
+	return w_dec_min(p, v, 1);
+}
+
+static char *w_int(char *p, int64_t v)
+{
+	if (v < 0)
+		*p++ = '-';
+	return w_u64(p, v < 0 ? -(uint64_t)v : (uint64_t)v);
+}
+
+static char *w_hex(char *p, uint64_t v)
+{
+	static const char digit[] = "0123456789abcdef";
+	char buf[16], *q = buf + sizeof(buf);
+
+	do {
+		*--q = digit[v & 15];
+		v >>= 4;
+	} while (v);
+	p = w_lit(p, "0x");
+	return w_mem(p, q, buf + sizeof(buf) - q);
+}
+
+static char *w_range(char *p, const struct sro_event *e)
+{
+	p = w_hex(w_lit(p, " pa="), e->addr);
+	p = w_u64(w_lit(p, " size="), e->size);
+	return w_str(w_lit(p, " source="), sro_source_name(e->source));
+}
+
+static char *w_fields(char *p, const struct sro_event *e)
+{
 	char cmd[16];
 
-	if (len)
-		buf[0] = 0;
-	if (e->type != SRO_EV_DELEGATE)
-		put(&o, "realm=%u op=%llu cmd=%s", e->realm,
-		    (unsigned long long)e->op, sro_cmd_name(e->cmd, cmd, sizeof(cmd)));
+	if (e->type != SRO_EV_DELEGATE) {
+		p = w_u64(w_lit(p, "realm="), e->realm);
+		p = w_u64(w_lit(p, " op="), e->op);
+		p = w_str(w_lit(p, " cmd="), sro_cmd_name(e->cmd, cmd, sizeof(cmd)));
+	}
 
 	switch (e->type) {
 	case SRO_EV_OP_START:
 		break;
 	case SRO_EV_OP_END:
-		put(&o, " status=%d rounds=%u cancelled=%d duration_ns=%llu",
-		    e->status, e->count, !!(e->flags & SRO_F_CANCELLED),
-		    (unsigned long long)e->ns);
+		p = w_int(w_lit(p, " status="), e->status);
+		p = w_u64(w_lit(p, " rounds="), e->count);
+		p = w_u64(w_lit(p, " cancelled="), !!(e->flags & SRO_F_CANCELLED));
+		p = w_u64(w_lit(p, " duration_ns="), e->ns);
 		break;
 	case SRO_EV_DONATE_REQ:
-		put(&o, " req=0x%llx level=L%u count=%u contig=%d state=%s size=%llu",
-		    (unsigned long long)e->addr, 3 - (e->level & 3), e->count,
-		    !!(e->flags & SRO_F_CONTIG), sro_state_name(e->state),
-		    (unsigned long long)e->size);
+		p = w_hex(w_lit(p, " req="), e->addr);
+		p = w_u64(w_lit(p, " level=L"), 3 - (e->level & 3));
+		p = w_u64(w_lit(p, " count="), e->count);
+		p = w_u64(w_lit(p, " contig="), !!(e->flags & SRO_F_CONTIG));
+		p = w_str(w_lit(p, " state="), sro_state_name(e->state));
+		p = w_u64(w_lit(p, " size="), e->size);
 		break;
 	case SRO_EV_ALLOC:
-		put(&o, " pa=0x%llx size=%llu order=%u source=%s purpose=%s latency_ns=%llu fallback=%d",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    e->count, sro_source_name(e->source),
-		    sro_purpose_name(e->purpose), (unsigned long long)e->ns,
-		    !!(e->flags & SRO_F_FALLBACK));
+		p = w_hex(w_lit(p, " pa="), e->addr);
+		p = w_u64(w_lit(p, " size="), e->size);
+		p = w_u64(w_lit(p, " order="), e->count);
+		p = w_str(w_lit(p, " source="), sro_source_name(e->source));
+		p = w_str(w_lit(p, " purpose="), sro_purpose_name(e->purpose));
+		p = w_u64(w_lit(p, " latency_ns="), e->ns);
+		p = w_u64(w_lit(p, " fallback="), !!(e->flags & SRO_F_FALLBACK));
 		break;
 	case SRO_EV_ALLOC_FAIL:
-		put(&o, " size=%llu order=%u source=%s purpose=%s reason=%s latency_ns=%llu",
-		    (unsigned long long)e->size, e->count,
-		    sro_source_name(e->source), sro_purpose_name(e->purpose),
-		    sro_fail_reason_name(e->status), (unsigned long long)e->ns);
+		p = w_u64(w_lit(p, " size="), e->size);
+		p = w_u64(w_lit(p, " order="), e->count);
+		p = w_str(w_lit(p, " source="), sro_source_name(e->source));
+		p = w_str(w_lit(p, " purpose="), sro_purpose_name(e->purpose));
+		p = w_str(w_lit(p, " reason="), sro_fail_reason_name(e->status));
+		p = w_u64(w_lit(p, " latency_ns="), e->ns);
 		break;
 	case SRO_EV_DONATE:
 	case SRO_EV_RECLAIM:
-		put(&o, " pa=0x%llx size=%llu source=%s purpose=%s state=%s",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    sro_source_name(e->source), sro_purpose_name(e->purpose),
-		    sro_state_name(e->state));
+		p = w_range(p, e);
+		p = w_str(w_lit(p, " purpose="), sro_purpose_name(e->purpose));
+		p = w_str(w_lit(p, " state="), sro_state_name(e->state));
 		if (e->type == SRO_EV_RECLAIM && !(e->flags & SRO_F_UNKNOWN))
-			put(&o, " lifetime_ns=%llu", (unsigned long long)e->ns);
+			p = w_u64(w_lit(p, " lifetime_ns="), e->ns);
 		break;
 	case SRO_EV_DONATE_RESULT:
-		put(&o, " descs=%u offered=%llu consumed=%llu cached=%llu tail_freed=%llu",
-		    e->count, (unsigned long long)e->size,
-		    (unsigned long long)e->aux,
-		    (unsigned long long)(e->aux2 >> 32),
-		    (unsigned long long)(e->aux2 & 0xffffffffULL));
+		p = w_u64(w_lit(p, " descs="), e->count);
+		p = w_u64(w_lit(p, " offered="), e->size);
+		p = w_u64(w_lit(p, " consumed="), e->aux);
+		p = w_u64(w_lit(p, " cached="), e->aux2 >> 32);
+		p = w_u64(w_lit(p, " tail_freed="), e->aux2 & 0xffffffffULL);
 		break;
 	case SRO_EV_FREE:
-		put(&o, " pa=0x%llx size=%llu source=%s reason=%s",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    sro_source_name(e->source), sro_free_reason_name(e->status));
+		p = w_range(p, e);
+		p = w_str(w_lit(p, " reason="), sro_free_reason_name(e->status));
 		break;
 	case SRO_EV_LEAK:
-		put(&o, " pa=0x%llx size=%llu source=%s err=%d",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    sro_source_name(e->source), e->status);
+		p = w_int(w_lit(w_range(p, e), " err="), e->status);
 		break;
 	case SRO_EV_QUARANTINE:
-		put(&o, " pa=0x%llx size=%llu source=%s tries=%u err=%d",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    sro_source_name(e->source), e->count, e->status);
+		p = w_u64(w_lit(w_range(p, e), " tries="), e->count);
+		p = w_int(w_lit(p, " err="), e->status);
 		break;
 	case SRO_EV_DELEGATE:
-		put(&o, "%s pa=0x%llx size=%llu calls=%u ret=%d",
-		    e->flags & SRO_F_UNDELEGATE ? "undelegate" : "delegate",
-		    (unsigned long long)e->addr, (unsigned long long)e->size,
-		    e->count, e->status);
+		p = w_str(p, e->flags & SRO_F_UNDELEGATE ? "undelegate" : "delegate");
+		p = w_hex(w_lit(p, " pa="), e->addr);
+		p = w_u64(w_lit(p, " size="), e->size);
+		p = w_u64(w_lit(p, " calls="), e->count);
+		p = w_int(w_lit(p, " ret="), e->status);
 		break;
 	case SRO_EV_FAIL:
-		put(&o, " reason=%s arg=0x%llx", sro_fail_reason_name(e->status),
-		    (unsigned long long)e->addr);
+		p = w_str(w_lit(p, " reason="), sro_fail_reason_name(e->status));
+		p = w_hex(w_lit(p, " arg="), e->addr);
 		break;
 	}
-	return o.n < (int)len ? o.n : (int)len - 1;
+	return p;
+}
+
+static char *w_line(char *p, const struct sro_event *e, uint64_t start_ts)
+{
+	uint64_t d = e->ts - start_ts;
+	/* printf's "%.6f" of d / 1e9: rounded to the microsecond */
+	uint64_t us = d / 1000 + (d % 1000 >= 500);
+	char num[32], *q;
+
+	q = w_dec_min(w_lit(w_u64(num, us / 1000000), "."), us % 1000000, 6);
+	*q = '\0';
+	p = w_lit(w_pad(p, num, 12), " ");
+	*w_u64(num, e->cpu) = '\0';
+	p = w_lit(w_pad(p, num, 3), " ");
+	p = w_lit(w_pad(p, sro_event_name(e->type), 13), " ");
+	return w_lit(w_fields(p, e), "\n");
+}
+
+/*
+ * The @n bytes at @p, written in @buf itself when it had FORMAT_LINE_MAX, else
+ * in a scratch buffer: cut to @len - 1, terminated; their length.
+ */
+static int cut(char *buf, size_t len, const char *p, size_t n)
+{
+	if (!len)
+		return 0;
+	if (n >= len)
+		n = len - 1;
+	if (p != buf)
+		memcpy(buf, p, n);
+	buf[n] = '\0';
+	return n;
+}
+
+int format_event_text(char *buf, size_t len, const struct sro_event *e)
+{
+	char tmp[FORMAT_LINE_MAX], *p = len >= FORMAT_LINE_MAX ? buf : tmp;
+
+	return cut(buf, len, p, w_fields(p, e) - p);
+}
+
+int format_event_line(char *buf, size_t len, const struct sro_event *e,
+		      uint64_t start_ts)
+{
+	char tmp[FORMAT_LINE_MAX], *p = len >= FORMAT_LINE_MAX ? buf : tmp;
+
+	return cut(buf, len, p, w_line(p, e, start_ts) - p);
 }
 
 static void jadd_u64(struct json_object *o, const char *k, uint64_t v)

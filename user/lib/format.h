@@ -37,6 +37,12 @@ char *format_bytes_d(char *buf, size_t len, double bytes);
 char *format_ns_fine(char *buf, size_t len, double ns);
 
 /*
+ * Longer than any event's line (tests/unit/test_format.c checks): a
+ * buffer this large is written in place, a smaller one through a copy.
+ */
+#define FORMAT_LINE_MAX	512
+
+/*
  * The fields of @e that its event type has, as "key=value" pairs separated
  * by spaces (no time, no event name), e.g. for a donate:
  *   "realm=7 op=14 cmd=REC_CREATE pa=0x672b000 size=4096 source=exact
@@ -44,6 +50,14 @@ char *format_ns_fine(char *buf, size_t len, double ns);
  * Returns the length written (truncated to @len - 1).
  */
 int format_event_text(char *buf, size_t len, const struct sro_event *e);
+
+/*
+ * The line `sroscope trace` prints for @e: seconds since @start_ts (6
+ * decimals), CPU, event name and format_event_text()'s fields, columns
+ * as its header, ending in a newline. Returns the length as above.
+ */
+int format_event_line(char *buf, size_t len, const struct sro_event *e,
+		      uint64_t start_ts);
 
 /* The same fields as a JSON object, with "ts" and "event"; NULL on ENOMEM. */
 struct json_object *format_event_json(const struct sro_event *e);
