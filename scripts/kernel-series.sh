@@ -40,7 +40,8 @@ FP_OPTS="--zero-commit --no-signature"
 # new files by the CCA host-tree set.
 CCA_SHARED="include/linux/arm-rmi-mem.h include/linux/sro_policy.h
 include/trace/events/sro.h drivers/firmware/arm_rmm/sro_internal.h
-drivers/firmware/arm_rmm/sro_mem.c drivers/firmware/arm_rmm/sro_sources.c
+drivers/firmware/arm_rmm/sro_mem.c drivers/firmware/arm_rmm/sro_realms.c
+drivers/firmware/arm_rmm/sro_sources.c
 drivers/firmware/arm_rmm/sro_contig.c drivers/firmware/arm_rmm/sro_pool.c
 drivers/firmware/arm_rmm/sro_policy.c drivers/firmware/arm_rmm/sro_trace.c"
 
