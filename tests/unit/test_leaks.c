@@ -459,7 +459,7 @@ static void test_json_unchanged(void **state)
 		"\"oldest_age_ns\":300000000000,\"stack\":[]}],"
 		"\"losses\":{\"ringbuf_drops\":5,\"outstanding_full\":0,\"realms_full\":0,"
 		"\"ops_full\":0,\"unknown_reclaims\":2,\"stacks_lost\":0,"
-		"\"recursion_misses\":0}}");
+		"\"recursion_misses\":0},\"kernel\":{\"present\":false,\"leaking\":[]}}");
 	free(out);
 	s.nrealms = s.ndonations = 0;
 	memset(s.losses, 0, sizeof(s.losses));
@@ -469,8 +469,68 @@ static void test_json_unchanged(void **state)
 		"\"unreturned_bytes\":0,\"given_up_bytes\":0,\"held_over_age_bytes\":0,"
 		"\"destroyed\":[],\"given_up\":[],\"held\":[],\"losses\":{\"ringbuf_drops\":0,"
 		"\"outstanding_full\":0,\"realms_full\":0,\"ops_full\":0,"
-		"\"unknown_reclaims\":0,\"stacks_lost\":0,\"recursion_misses\":0}}");
+		"\"unknown_reclaims\":0,\"stacks_lost\":0,\"recursion_misses\":0},"
+		"\"kernel\":{\"present\":false,\"leaking\":[]}}");
 	free(out);
+}
+
+/*
+ * With the kernel's accounts: each leaking realm named by its VMM, and
+ * the kernel's own leaks (realm 40, older than the trace) listed.
+ */
+static void test_owners(void **state)
+{
+	struct realm_acct accts[] = {
+		{ .realm = 3, .gone = true, .held_bytes = 20480,
+		  .owner = { .pid = 145, .comm = "qemu", .cgroup = 11,
+			     .cgroup_path = "/machine.slice/vm3.scope",
+			     .unit = "vm3.scope" } },
+		{ .realm = 9, .held_bytes = 8192, .owner = { .pid = 150, .comm = "kvmtool" } },
+		{ .realm = 40, .gone = true, .given_up_bytes = 4096,
+		  .owner = { .pid = 77, .comm = "old", .cgroup = 99 } },
+	};
+	struct realm_accts k = {
+		.present = true, .given_up_bytes = 4096,
+		.realms = accts, .n = 3,
+	};
+	struct snapshot s = fixture();
+	struct json_object *j, *v, *o;
+	struct leak_report r;
+	char *out = NULL;
+	size_t len;
+	FILE *f;
+
+	assert_int_equal(leak_report_build(&s, AGE, START, false, &r), 0);
+	r.accts = &k;
+	j = leak_report_json(&r, NULL, NULL);
+	/* destroyed[0] is realm 3, its owner the kernel's */
+	v = json_object_array_get_idx(json_object_object_get(j, "destroyed"), 0);
+	o = json_object_object_get(v, "owner");
+	assert_non_null(o);
+	assert_int_equal(json_object_get_int(json_object_object_get(o, "pid")), 145);
+	assert_string_equal(json_object_get_string(json_object_object_get(o, "unit")),
+			    "vm3.scope");
+	/* realm 5 is not in the accounts: no owner */
+	v = json_object_array_get_idx(json_object_object_get(j, "destroyed"), 1);
+	assert_null(json_object_object_get(v, "owner"));
+	/* the kernel's leaks: 3 (gone, holding) and 40 (given up), not 9 */
+	v = json_object_object_get(json_object_object_get(j, "kernel"), "leaking");
+	assert_int_equal(json_object_array_length(v), 2);
+	assert_int_equal(json_object_get_int(json_object_object_get(
+		json_object_array_get_idx(v, 1), "realm")), 40);
+	json_object_put(j);
+
+	f = open_memstream(&out, &len);
+	assert_non_null(f);
+	leak_report_print(f, &r, NULL, NULL);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(out, "VMM pid 145 (qemu), unit vm3.scope, cgroup /machine.slice/vm3.scope\n"));
+	assert_non_null(strstr(out, "The kernel's accounts since boot (/sys/kernel/sro): 2 realms leak"));
+	assert_non_null(strstr(out, "  40       destroyed          0 B      4.0 KiB\n"
+				    "           VMM pid 77 (old), cgroup id 99 (gone)\n"));
+	assert_null(strstr(out, "VMM pid 150"));
+	free(out);
+	leak_report_free(&r);
 }
 
 static void test_text_unchanged(void **state)
@@ -548,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_json_agrees),
 		cmocka_unit_test(test_json_unchanged),
 		cmocka_unit_test(test_text_unchanged),
+		cmocka_unit_test(test_owners),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,8 @@
 #include "httpd.h"
 #include "kstats.h"
 #include "metrics.h"
+#include "numopt.h"
+#include "realm_metrics.h"
 #include "sandbox.h"
 #include "tracer.h"
 
@@ -33,9 +35,11 @@ static struct {
 	const char *listen;
 	const char *stats_path;
 	const char *user;	/* NULL: the default */
+	uint64_t realm_series;
 	struct tracer_opts tracer;
 } env = {
 	.tracer = TRACER_OPTS_DEFAULT,
+	.realm_series = REALM_SERIES_DEFAULT,
 	.listen = DEFAULT_LISTEN,
 	.stats_path = SRO_STATS_PATH,
 };
@@ -48,8 +52,10 @@ struct exporter {
 
 static const char doc[] =
 "Serve the RMM's memory as Prometheus metrics on http://ADDR:PORT/metrics\n"
-"until SIGTERM or Ctrl-C. Each scrape reads sroscope's BPF maps and the\n"
-"kernel's sro/stats; nothing is streamed, nothing on the host changes.\n"
+"until SIGTERM or Ctrl-C. Each scrape reads sroscope's BPF maps, the\n"
+"kernel's sro/stats and its per-realm accounts (/sys/kernel/sro: complete\n"
+"since boot, with each realm's VMM); nothing is streamed, nothing on the\n"
+"host changes.\n"
 "\v"
 "Listens on " DEFAULT_LISTEN " unless told otherwise: put it behind\n"
 "Prometheus on the same host, or choose the address on purpose.\n"
@@ -64,7 +70,12 @@ DEFAULT_USER " (--user), without capabilities, under a seccomp filter.\n"
 "  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
 "  curl -s localhost:29435/metrics | grep sroscope_held_bytes\n";
 
-enum { OPT_KERNEL_STATS = 0x100 };
+enum { OPT_KERNEL_STATS = 0x100, OPT_REALM_SERIES };
+
+static const struct numopt numopt_realm_series = {
+	.what = "realm series count", .kind = NUMOPT_NUMBER,
+	.min = 0, .max = 100000,
+};
 
 /* --kernel-stats has no -s: that is leaks' --stacks (docs/cli.md). */
 static const struct argp_option options[] = {
@@ -73,6 +84,8 @@ static const struct argp_option options[] = {
 	  "The kernel's counters (default " SRO_STATS_PATH ")" },
 	{ "user", 'u', "USER", 0, "Serve as USER, a name or a uid (default "
 	  DEFAULT_USER " when started as root)" },
+	{ "realm-series", OPT_REALM_SERIES, "N", 0,
+	  "Realms of the kernel's accounts with series of their own, leaks first; the rest as realm=\"other\" (0 to 100000, default 500)" },
 	{},
 };
 
@@ -95,6 +108,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'u':
 		env.user = arg;
+		break;
+	case OPT_REALM_SERIES:
+		env.realm_series = numopt_arg(state, &numopt_realm_series, arg);
 		break;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s': expected options only",
@@ -162,6 +178,7 @@ static char *collect(void *ctx, size_t *len)
 	struct exporter *x = ctx;
 	struct timespec t0, t1;
 	struct snapshot snap;
+	struct realm_accts ra;
 	struct kstats ks;
 	char *body = NULL;
 	FILE *f;
@@ -180,6 +197,13 @@ static char *collect(void *ctx, size_t *len)
 	f = open_memstream(&body, len);
 	if (f) {
 		metrics_write(f, &snap, read_kstats(x, &ks), &x->health);
+		/* The kernel's accounts: complete, whenever tracking began. */
+		err = realm_accts_read(REALMS_SYSFS, REALMS_CGROUP_ROOT, &ra);
+		if (err)
+			fprintf(stderr, "sroscope export: cannot read %s: %s\n",
+				REALMS_SYSFS, strerror(-err));
+		realm_metrics_write(f, err ? NULL : &ra, env.realm_series);
+		realm_accts_free(&ra);
 		if (fclose(f)) {
 			free(body);
 			body = NULL;

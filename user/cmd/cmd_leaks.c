@@ -40,9 +40,11 @@ static const char doc[] =
 "of live realms outstanding longer than --age. Printed at the end\n"
 "(Ctrl-C) or every INTERVAL, COUNT times.\n"
 "\v"
-"Only memory donated while sroscope runs is known to it; the report says\n"
-"so when it sees older memory come back, and marks itself unreliable when\n"
-"the kernel dropped events it needed.\n"
+"Only memory donated while sroscope runs is known to its books; the report\n"
+"says so when it sees older memory come back, and marks itself unreliable\n"
+"when the kernel dropped events it needed. The kernel's own per-realm\n"
+"accounts (/sys/kernel/sro), kept since boot, add the leaks of older\n"
+"realms and name each realm's VMM: process, cgroup, systemd unit.\n"
 "\n"
 "EXAMPLES:\n"
 "  sroscope leaks                 # until Ctrl-C\n"
@@ -113,6 +115,7 @@ static int stack_names(void *ctx, int32_t id, char (*names)[LEAK_SYM_LEN],
 static void report(const struct snapshot *cur, const struct snapshot *prev,
 		   void *ctx)
 {
+	struct realm_accts accts;
 	struct leak_report rep;
 	struct json_object *j;
 	int err;
@@ -125,6 +128,13 @@ static void report(const struct snapshot *cur, const struct snapshot *prev,
 		leak_report_free(&rep);
 		return;
 	}
+	/* The kernel's accounts: the VMMs, and leaks older than the trace. */
+	err = realm_accts_read(REALMS_SYSFS, REALMS_CGROUP_ROOT, &accts);
+	if (err)
+		fprintf(stderr, "sroscope leaks: cannot read %s: %s\n",
+			REALMS_SYSFS, errstr(err));
+	else
+		rep.accts = &accts;
 	if (env.json) {
 		j = leak_report_json(&rep, stack_names, ctx);
 		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
@@ -137,6 +147,7 @@ static void report(const struct snapshot *cur, const struct snapshot *prev,
 		leak_report_print(stdout, &rep, stack_names, ctx);
 	}
 	leak_report_free(&rep);
+	realm_accts_free(&accts);
 }
 
 int cmd_leaks(int argc, char **argv)

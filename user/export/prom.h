@@ -17,7 +17,7 @@
 #define PROM_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 
 /* Labels of a sample: up to PROM_MAX_LABELS name/value pairs. */
-#define PROM_MAX_LABELS		4
+#define PROM_MAX_LABELS		5
 
 struct prom_label {
 	const char *name;

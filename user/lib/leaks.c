@@ -241,6 +241,70 @@ static struct json_object *jgroup(const struct leak_report *r,
 	return o;
 }
 
+/* The realm's VMM, as the kernel recorded it; NULL when it did not. */
+static const struct realm_owner *owner_of(const struct leak_report *r,
+					  uint32_t realm)
+{
+	const struct realm_acct *a;
+
+	a = r->accts ? realm_acct_find(r->accts, realm) : NULL;
+	return a ? &a->owner : NULL;
+}
+
+static void jadd_owner(struct json_object *o, const struct realm_owner *w)
+{
+	struct json_object *j;
+
+	if (!w)
+		return;
+	j = json_object_new_object();
+	json_object_object_add(j, "pid", json_object_new_int(w->pid));
+	json_object_object_add(j, "comm", json_object_new_string(w->comm));
+	jadd_u64(j, "cgroup_id", w->cgroup);
+	json_object_object_add(j, "cgroup", json_object_new_string(w->cgroup_path));
+	json_object_object_add(j, "unit", json_object_new_string(w->unit));
+	json_object_object_add(o, "owner", j);
+}
+
+/* A realm the kernel says leaks: gone and still holding, or given up. */
+static bool acct_leaks(const struct realm_acct *a)
+{
+	return (a->gone && a->held_bytes) || a->given_up_bytes;
+}
+
+static struct json_object *jkernel(const struct realm_accts *k)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	json_object_object_add(o, "present", json_object_new_boolean(k && k->present));
+	if (!k || !k->present) {
+		json_object_object_add(o, "leaking", a);
+		return o;
+	}
+	jadd_u64(o, "held_bytes", k->held_bytes);
+	jadd_u64(o, "given_up_bytes", k->given_up_bytes);
+	jadd_u64(o, "quarantined_bytes", k->quarantined_bytes);
+	for (i = 0; i < k->n; i++) {
+		const struct realm_acct *r = &k->realms[i];
+		struct json_object *j;
+
+		if (!acct_leaks(r))
+			continue;
+		j = json_object_new_object();
+		jadd_u64(j, "realm", r->realm);
+		json_object_object_add(j, "gone", json_object_new_boolean(r->gone));
+		jadd_u64(j, "held_bytes", r->held_bytes);
+		jadd_u64(j, "given_up_bytes", r->given_up_bytes);
+		jadd_u64(j, "quarantined_bytes", r->quarantined_bytes);
+		jadd_owner(j, &r->owner);
+		json_object_array_add(a, j);
+	}
+	json_object_object_add(o, "leaking", a);
+	return o;
+}
+
 static struct json_object *jrealm(const struct leak_report *r,
 				  const struct leak_realm *d,
 				  leak_stack_fn stack, void *ctx)
@@ -261,6 +325,7 @@ static struct json_object *jrealm(const struct leak_report *r,
 	for (i = 0; i < d->ngroups; i++)
 		json_object_array_add(ops, jgroup(r, &d->groups[i], stack, ctx));
 	json_object_object_add(o, "by_op", ops);
+	jadd_owner(o, owner_of(r, d->realm));
 	return o;
 }
 
@@ -282,6 +347,7 @@ struct json_object *leak_report_json(const struct leak_report *r,
 		jadd_u64(o, "realm", r->given_up[i].realm);
 		jadd_u64(o, "bytes", r->given_up[i].bytes);
 		jadd_u64(o, "blocks", r->given_up[i].blocks);
+		jadd_owner(o, owner_of(r, r->given_up[i].realm));
 		json_object_array_add(given, o);
 	}
 	for (i = 0; i < r->nheld; i++)
@@ -300,6 +366,7 @@ struct json_object *leak_report_json(const struct leak_report *r,
 	json_object_object_add(rep, "given_up", given);
 	json_object_object_add(rep, "held", held);
 	json_object_object_add(rep, "losses", losses);
+	json_object_object_add(rep, "kernel", jkernel(r->accts));
 	return rep;
 }
 
@@ -322,6 +389,50 @@ static void print_group(FILE *f, const struct leak_report *r,
 	n = group_stack(r, g, stack, ctx, names);
 	for (i = 0; i < n; i++)
 		fprintf(f, "%*s%s\n", 14, "", names[i]);
+}
+
+/* "VMM pid 145 (qemu), unit vm1.scope, cgroup /machine.slice/vm1.scope" */
+static void print_owner(FILE *f, const char *indent,
+			const struct realm_owner *w)
+{
+	if (!w)
+		return;
+	fprintf(f, "%sVMM pid %d (%s)", indent, w->pid, w->comm);
+	if (w->unit[0])
+		fprintf(f, ", unit %s", w->unit);
+	if (w->cgroup_path[0])
+		fprintf(f, ", cgroup %s", w->cgroup_path);
+	else if (w->cgroup)
+		fprintf(f, ", cgroup id %llu (gone)", (unsigned long long)w->cgroup);
+	fputc('\n', f);
+}
+
+/* What the kernel's own accounts say leaks, since boot. */
+static void print_kernel(FILE *f, const struct realm_accts *k)
+{
+	char b1[32], b2[32];
+	size_t i, n = 0;
+
+	if (!k || !k->present)
+		return;
+	for (i = 0; i < k->n; i++)
+		n += acct_leaks(&k->realms[i]);
+	fprintf(f, "\nThe kernel's accounts since boot (/sys/kernel/sro): %zu realms leak, "
+		"%s given up in all\n", n,
+		format_bytes(b1, sizeof(b1), k->given_up_bytes));
+	if (n)
+		fprintf(f, "  %-8s %-9s %12s %12s\n", "REALM", "STATE", "HELD", "GIVEN UP");
+	for (i = 0; i < k->n; i++) {
+		const struct realm_acct *a = &k->realms[i];
+
+		if (!acct_leaks(a))
+			continue;
+		fprintf(f, "  %-8llu %-9s %12s %12s\n", (unsigned long long)a->realm,
+			a->gone ? "destroyed" : "live",
+			format_bytes(b1, sizeof(b1), a->held_bytes),
+			format_bytes(b2, sizeof(b2), a->given_up_bytes));
+		print_owner(f, "           ", &a->owner);
+	}
 }
 
 void leak_report_print(FILE *f, const struct leak_report *r,
@@ -351,17 +462,20 @@ void leak_report_print(FILE *f, const struct leak_report *r,
 			(unsigned long long)d->unreturned_blocks,
 			d->partial ? "partial" : "none",
 			d->complete ? "" : " (realm older than this trace: incomplete)");
+		print_owner(f, "           ", owner_of(r, d->realm));
 		for (j = 0; j < d->ngroups; j++)
 			print_group(f, r, &d->groups[j], "           ", stack, ctx);
 	}
 
 	fprintf(f, "\nGiven up by the host (the RMM refused to undelegate): %s\n",
 		format_bytes(b1, sizeof(b1), r->given_up_bytes));
-	for (i = 0; i < r->ngiven_up; i++)
+	for (i = 0; i < r->ngiven_up; i++) {
 		fprintf(f, "  realm %-8llu %12s in %llu blocks\n",
 			(unsigned long long)r->given_up[i].realm,
 			format_bytes(b1, sizeof(b1), r->given_up[i].bytes),
 			(unsigned long long)r->given_up[i].blocks);
+		print_owner(f, "           ", owner_of(r, r->given_up[i].realm));
+	}
 
 	fprintf(f, "\nHeld by live realms for more than %s: %s\n",
 		format_ns(b1, sizeof(b1), r->age_ns),
@@ -376,5 +490,6 @@ void leak_report_print(FILE *f, const struct leak_report *r,
 		fprintf(f, "\nNote: %llu blocks donated before sroscope started came back; "
 			"older donations are not in this report.\n",
 			(unsigned long long)r->losses[SRO_LOSS_UNKNOWN_RECLAIM]);
+	print_kernel(f, r->accts);
 	print_losses(f, r->losses, r->recursion_misses);
 }

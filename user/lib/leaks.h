@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "realms.h"
 #include "snapshot.h"
 
 struct json_object;
@@ -66,6 +67,12 @@ struct leak_report {
 	uint64_t losses[SRO_LOSS_NR];
 	uint64_t recursion_misses;
 	struct leak_group *storage;		/* the destroyed realms' groups */
+	/*
+	 * The kernel's per-realm accounts, or NULL: set by the caller, not
+	 * owned. They name each realm's VMM, and add the leaks of realms
+	 * older than the trace.
+	 */
+	const struct realm_accts *accts;
 };
 
 /*

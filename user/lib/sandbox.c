@@ -28,7 +28,7 @@ static const char *const serving[] = {
 	"accept", "accept4", "poll", "ppoll", "read", "readv", "recvfrom",
 	"recvmsg", "write", "writev", "sendto", "sendmsg", "sendfile",
 	"shutdown", "close", "fcntl", "lseek", "fstat", "newfstatat",
-	"statx", "getsockname", "getpeername", "setsockopt", "getsockopt",
+	"statx", "getdents64", "getsockname", "getpeername", "setsockopt", "getsockopt",
 	/* reading the BPF maps and programs' statistics */
 	"bpf",
 	/* memory and time */
