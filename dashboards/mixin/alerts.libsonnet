@@ -71,8 +71,12 @@ local lib = import 'lib.libsonnet';
               sum %s (increase(%s[%s]))
               + sum %s (increase(%s[%s])) > 0
             ||| % [
-              byHost, s('sroscope_lost_events_total', 'reason=~"outstanding_map_full|realms_map_full"'), c.lostEventsWindow,
-              byHost, s('sroscope_bpf_recursion_misses_total'), c.lostEventsWindow,
+              byHost,
+              s('sroscope_lost_events_total', 'reason=~"outstanding_map_full|realms_map_full"'),
+              c.lostEventsWindow,
+              byHost,
+              s('sroscope_bpf_recursion_misses_total'),
+              c.lostEventsWindow,
             ],
             labels: { severity: 'warning' },
             annotations: {

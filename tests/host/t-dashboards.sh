@@ -2,7 +2,8 @@
 # The Grafana dashboards and Prometheus rules of dashboards/, checked
 # without a server:
 #   - they are what the mixin (dashboards/mixin/) generates, byte for byte
-#     (regenerated into a temporary directory and compared);
+#     (regenerated into a temporary directory and compared), and the
+#     mixin's jsonnet is formatted (jsonnetfmt);
 #   - the dashboards are valid JSON, provisioning-ready (no __inputs), and
 #     pass the rules of Grafana's dashboard linter (below);
 #   - `promtool check rules` on the alert and recording rules, and their
@@ -46,6 +47,11 @@ if files=$("$REPO/scripts/mixin.sh" "$W/gen" 2>&1); then
 else
 	fail "scripts/mixin.sh failed: $files"
 fi
+# ...and its source is as jsonnetfmt formats it.
+for f in $(find "$REPO/dashboards/mixin" -name '*.*sonnet' | sort); do
+	jsonnetfmt --test "$f" 2>/dev/null ||
+		fail "${f#"$REPO"/} is not as jsonnetfmt formats it: jsonnetfmt -i ${f#"$REPO"/}"
+done
 
 # Grafana's units (the dashboard linter's list, from Grafana's
 # valueFormats/categories.ts), those a sroscope panel might use.

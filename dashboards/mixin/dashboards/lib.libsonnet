@@ -83,7 +83,10 @@ local variable(name, label, query) = {
 
   // The series of one instant query, one row each, largest first.
   table(title, description, unit, expr)::
-    panel('table', title, description, unit,
+    panel('table',
+          title,
+          description,
+          unit,
           [self.target(expr) { format: 'table', instant: true, range: false }]) {
       options: { showHeader: true, sortBy: [{ desc: true, displayName: 'Value' }] },
       transformations: [{
