@@ -24,6 +24,8 @@
 #                                       architectures (about 25 minutes)
 #   make tools ARCH=...                 sroscope and the BPF objects
 #   make man                            the manual pages, in build/man/
+#   make mixin                          the dashboards and Prometheus rules
+#                                       of dashboards/, from dashboards/mixin/
 #   make deb                            the Debian package, in build/deb/
 #
 # Products go to build/ARCH/ in the repo; kernels, libbpf/bpftool and the
@@ -91,6 +93,9 @@ include mk/fuzz.mk
 
 # Manual pages from man/*.scd (scdoc): make man writes build/man/.
 include mk/man.mk
+
+# Dashboards, alerts and recording rules from one jsonnet source: make mixin.
+include mk/mixin.mk
 
 # Debian package: make deb writes build/deb/sroscope_VERSION_amd64.deb.
 include mk/deb.mk

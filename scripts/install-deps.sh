@@ -14,7 +14,7 @@ LOG=$CACHE/install-deps.log
 PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
 libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev libseccomp-dev
-prometheus curl jq bc iproute2
+prometheus curl jq bc iproute2 jsonnet
 scdoc man-db bash-completion debhelper debootstrap lintian strace libcap2-bin
 clang llvm lld libclang-rt-14-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross

@@ -225,6 +225,7 @@ want_files="/usr/sbin/sroscope /etc/default/sroscope
 /usr/share/bash-completion/completions/sroscope
 /lib/systemd/system/sroscope-export.service /lib/systemd/system/sroscope-policy.service
 /usr/share/sroscope/prometheus/prometheus.yml /usr/share/sroscope/prometheus/sroscope-alerts.yml
+/usr/share/sroscope/prometheus/sroscope-rules.yml
 /usr/share/sroscope/dashboards/grafana/provisioning/dashboards/sroscope.yml
 /usr/share/sroscope/dashboards/grafana/provisioning/datasources/prometheus.yml
 /usr/share/doc/sroscope/README.md /usr/share/doc/sroscope/README.Debian

@@ -2,15 +2,16 @@
 # `sroscope export` scraped by a real Prometheus: the test VM runs the
 # exporter and an emulated workload (tests/vm/scenarios/export.sh), QEMU
 # forwards a loopback port to it, and a Prometheus server started here on
-# loopback scrapes it every second with the alert rules of dashboards/
-# loaded. Then, against the guest's ground truth:
+# loopback scrapes it every second with the alert and recording rules of
+# dashboards/ loaded. Then, against the guest's ground truth:
 #   - a direct scrape passes `promtool check metrics`; the exporter answers
 #     HEAD, refuses POST (405) and unknown paths (404);
 #   - the values Prometheus stored equal the emulator's and kernel's books,
 #     before and after a policy swap and realm churn;
 #   - every PromQL expression of every dashboard panel returns data, every
-#     metric the alert rules use exists, every rule evaluates cleanly, and
-#     the leak alerts are active for exactly the leaking realms;
+#     metric the rules use exists, every rule evaluates cleanly, every
+#     recording rule records, and the leak alerts are active for exactly
+#     the leaking realms;
 #   - the exporter stops cleanly on SIGTERM.
 #
 #   tests/host/t-prometheus.sh [x86_64|arm64]
@@ -66,6 +67,7 @@ global:
   evaluation_interval: 1s
 rule_files:
   - $REPO/dashboards/prometheus/sroscope-alerts.yml
+  - $REPO/dashboards/prometheus/sroscope-rules.yml
 scrape_configs:
   - job_name: sroscope
     static_configs:
@@ -217,12 +219,16 @@ while IFS= read -r expr; do
 	fi
 done < <(jq -r '.. | objects | select(has("expr")) | .expr' "$REPO"/dashboards/grafana/*.json)
 
-# --- alert rules: all evaluate, every metric they use exists, and the
-# leak alerts are active for exactly the leaking realms
+# --- rules: all evaluate, every metric they use exists, every recording
+# rule records, and the leak alerts are active for exactly the leaking
+# realms
 bad=$(jq -r '.data.groups[].rules[] | select(.health != "ok") | "\(.name): \(.lastError)"' "$W/rules.json")
 [ -z "$bad" ] || fail "rules that do not evaluate: $bad"
-for m in $(grep -o 'sroscope_[a-z_]*\|sroscope:[a-z_:]*' "$REPO/dashboards/prometheus/sroscope-alerts.yml" | sort -u); do
-	[ "$(q "$t2" "count($m)")" != "" ] || fail "alert rules use $m, which Prometheus does not have"
+nrules=$(jq '[.data.groups[].rules[]] | length' "$W/rules.json")
+for f in sroscope-alerts.yml sroscope-rules.yml; do
+	for m in $(grep -o '\([a-z_]*:\)\{0,1\}sroscope_[a-z_]*\(:[a-z0-9_]*\)\{0,1\}' "$REPO/dashboards/prometheus/$f" | sort -u); do
+		[ "$(q "$t2" "count($m)")" != "" ] || fail "$f uses or records $m, which Prometheus does not have"
+	done
 done
 active() {
 	jq -r --arg a "$1" '[.data.alerts[] | select(.labels.alertname == $a) | .labels.realm] | sort | join(" ")' "$W/alerts.json"
@@ -241,7 +247,7 @@ others=$(jq -r '[.data.alerts[] | .labels.alertname | select(. != "SroRealmMemor
 [ -z "$others" ] || fail "alerts that should not be active: $others"
 
 if [ "$failures" = 0 ]; then
-	echo "  PASS    prometheus-$ARCH: $checks values equal the ground truth, $panels dashboard queries return data, the leak alert for realm 61, the given-up and the abandoned (KUnit) alerts only"
+	echo "  PASS    prometheus-$ARCH: $checks values equal the ground truth, $panels dashboard queries return data, $nrules rules evaluate, the leak alert for realm 61, the given-up and the abandoned (KUnit) alerts only"
 	exit 0
 fi
 exit 1

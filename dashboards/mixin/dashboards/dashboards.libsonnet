@@ -1,0 +1,3 @@
+(import 'rmm-memory.libsonnet') +
+(import 'leaks.libsonnet') +
+(import 'policy.libsonnet')
