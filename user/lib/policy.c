@@ -965,9 +965,14 @@ int policy_put(const char *who, const char *arg, struct policy_swapped *s)
 {
 	struct policy_pinned p;
 	struct policy_loaded l;
-	int err;
+	int dfd, err;
 
-	err = policy_pinned(who, &p);
+	/* A look only: load and swap check the directory and say why not. */
+	dfd = open(SROSCOPE_PIN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	err = pinned_policy(dfd, NULL, &p);
+	if (dfd >= 0)
+		close(dfd);
 	if (err != -ENOENT && err != -ENOLINK)
 		return policy_swap(who, arg, s);
 	memset(s, 0, sizeof(*s));
