@@ -139,22 +139,32 @@ static void adopt(struct sup *s, __u32 id, const char *name)
 	notify("STATUS=preferred %s in charge", name);
 }
 
+/* The backoff to wait now; the next one doubled, up to backoff_max. */
+static uint64_t next_wait(struct sup *s)
+{
+	uint64_t wait = s->backoff_ns, max = s->c->backoff_max_ns;
+
+	s->backoff_ns = wait < max / 2 ? wait * 2 : max;
+	s->wait_ns = wait;
+	return wait;
+}
+
 /* The safe policy in, the preferred retried after the backoff. */
 static void back_off(struct sup *s, uint64_t now, const char *why)
 {
 	const struct polconf *c = s->c;
-	uint64_t wait = s->backoff_ns;
+	uint64_t wait = next_wait(s);
 	char bad[POLICY_NAME_LEN];
 
 	snprintf(bad, sizeof(bad), "%s", s->name);
-	s->backoff_ns = wait * 2 < c->backoff_max_ns ? wait * 2 : c->backoff_max_ns;
-	s->wait_ns = wait;
-	s->retry_at = now + wait;
+	/* From when the safe policy is in: loading it may take a while. */
 	if (!enter(s, SAFE, c->safe)) {
+		s->retry_at = boottime_ns() + wait;
 		say(s, P_WARNING, "%s %s; swapped to %s; retrying %s in %.1f s",
 		    bad, why, s->name, c->preferred, sec(wait));
 		return;
 	}
+	s->retry_at = now + wait;
 	/* No safe policy: the kernel's built-in default is one too. */
 	if (s->mine && !policy_unload_if(s->who, s->mine, NULL)) {
 		s->st = SAFE;
@@ -248,8 +258,11 @@ static void tick(struct sup *s, uint64_t now)
 	if (s->st == SAFE && now >= s->retry_at) {
 		say(s, P_NOTICE, "retrying %s after %.1f s on %s", c->preferred,
 		    sec(s->wait_ns), s->name);
-		if (enter(s, PREFERRED, c->preferred))
-			back_off(s, now, "could not be put back in charge");
+		if (enter(s, PREFERRED, c->preferred)) {
+			s->retry_at = now + next_wait(s);
+			say(s, P_ERR, "%s could not be put in charge; %s stays; retrying in %.1f s",
+			    c->preferred, s->name, sec(s->wait_ns));
+		}
 		return;
 	}
 	if (s->st != ASIDE)
