@@ -111,6 +111,23 @@ static bool is_policy(const struct sup *s, const char *arg, __u32 id)
 	return id && !policy_prepared_id(s->who, arg, &p) && p == id;
 }
 
+/*
+ * A new window, starting with the counters as they are now: right after a
+ * swap, so that requests the new policy serves before the next interval
+ * count against it, not as the window's base.
+ */
+static void new_window(struct sup *s)
+{
+	struct health_sample smp;
+	struct kstats k;
+
+	health_window_reset(&s->w);
+	if (!kstats_read(SRO_STATS_PATH, &k)) {
+		health_sample_of(&k, boottime_ns(), &smp);
+		health_window_add(&s->w, &smp);
+	}
+}
+
 /* Put @arg in charge and make it the one judged (or waited on). */
 static int enter(struct sup *s, enum state st, const char *arg)
 {
@@ -123,7 +140,7 @@ static int enter(struct sup *s, enum state st, const char *arg)
 	s->st = st;
 	s->mine = sw.map_id;
 	snprintf(s->name, sizeof(s->name), "%s", sw.name);
-	health_window_reset(&s->w);
+	new_window(s);
 	notify("STATUS=%s %s in charge", st == PREFERRED ? "preferred" : "safe",
 	       sw.name);
 	return 0;
@@ -135,7 +152,7 @@ static void adopt(struct sup *s, __u32 id, const char *name)
 	s->st = PREFERRED;
 	s->mine = id;
 	snprintf(s->name, sizeof(s->name), "%s", name);
-	health_window_reset(&s->w);
+	new_window(s);
 	notify("STATUS=preferred %s in charge", name);
 }
 
