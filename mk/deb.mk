@@ -20,7 +20,7 @@ DEB_INPUTS = $(DEB_VMROOT)/bin/sroscope \
 	$(wildcard $(DEB_VMROOT)/lib/sroscope/policies/*.bpf.o) \
 	$(patsubst man/%.scd,build/man/%,$(wildcard man/*.scd)) \
 	completions/sroscope dashboards/grafana dashboards/prometheus \
-	packaging/systemd README.md docs kernel/README.md
+	packaging/systemd packaging/etc README.md docs kernel/README.md
 
 .PHONY: deb deb-deps deb-check-version
 

@@ -221,7 +221,7 @@ extra=$(dpkg-deb -c "$DEB" | awk '{ print $6 }' | grep -E 'test-polic|/bin/(ndjs
 
 # --- Files where they belong ----------------------------------------------
 f0=$failures
-want_files="/usr/sbin/sroscope /etc/default/sroscope
+want_files="/usr/sbin/sroscope /etc/default/sroscope /etc/sroscope/policy.conf
 /usr/share/bash-completion/completions/sroscope
 /lib/systemd/system/sroscope-export.service /lib/systemd/system/sroscope-policy.service
 /usr/share/sroscope/prometheus/prometheus.yml /usr/share/sroscope/prometheus/sroscope-alerts.yml
@@ -265,6 +265,19 @@ done
 # shellcheck disable=SC2016 # dpkg-query's format, not the shell's
 in_root dpkg-query -W -f='${Conffiles}\n' sroscope | grep -q "^ /etc/default/sroscope " ||
 	fail "/etc/default/sroscope is not a conffile"
+# shellcheck disable=SC2016 # dpkg-query's format, not the shell's
+in_root dpkg-query -W -f='${Conffiles}\n' sroscope | grep -q "^ /etc/sroscope/policy.conf " ||
+	fail "/etc/sroscope/policy.conf is not a conffile"
+# As shipped, every key shown at its default, commented out; uncommented
+# they are all accepted.
+sed 's/^#\([a-z_]* = \)/\1/' "$ROOT/etc/sroscope/policy.conf" >"$ROOT/tmp/policy.conf"
+n=$(grep -c '^[a-z_]* = ' "$ROOT/tmp/policy.conf")
+[ "$n" = 12 ] || fail "/etc/sroscope/policy.conf shows $n keys at their defaults, want 12"
+# (Read before anything else: on this host, then, no sro/stats.)
+out=$(in_root timeout 5 sroscope policy supervise --config /tmp/policy.conf 2>&1)
+[[ $out == *"cannot read /sys/kernel/debug/sro/stats"* ]] ||
+	fail "/etc/sroscope/policy.conf with its keys uncommented is refused: $out"
+rm -f "$ROOT/tmp/policy.conf"
 grep -q '^#\?SROSCOPE_POLICY=' "$ROOT/etc/default/sroscope" || fail "/etc/default/sroscope does not document SROSCOPE_POLICY"
 # Units: the commands they run are the package's; installed, not enabled.
 for u in sroscope-export sroscope-policy; do
@@ -345,14 +358,16 @@ in_root dpkg -L sroscope >"$WORK/files" || fail "dpkg -L sroscope"
 if in_root dpkg -r sroscope >"$WORK/remove.log" 2>&1; then
 	left=""
 	while read -r f; do
-		[ -e "$ROOT$f" ] && [ ! -d "$ROOT$f" ] && [ "$f" != /etc/default/sroscope ] && left="$left $f"
+		[ -e "$ROOT$f" ] && [ ! -d "$ROOT$f" ] && [ "$f" != /etc/default/sroscope ] &&
+			[ "$f" != /etc/sroscope/policy.conf ] && left="$left $f"
 	done <"$WORK/files"
 	if [ -z "$left" ]; then
-		echo "ok: dpkg -r: only the conffile /etc/default/sroscope left"
+		echo "ok: dpkg -r: only the conffiles /etc/default/sroscope and /etc/sroscope/policy.conf left"
 	else
 		fail "dpkg -r left:$left"
 	fi
-	[ -f "$ROOT/etc/default/sroscope" ] || fail "dpkg -r removed the conffile"
+	[ -f "$ROOT/etc/default/sroscope" ] && [ -f "$ROOT/etc/sroscope/policy.conf" ] ||
+		fail "dpkg -r removed a conffile"
 else
 	fail "dpkg -r sroscope: $(cat "$WORK/remove.log")"
 fi
@@ -468,14 +483,14 @@ expect_eq "by its fixed path, policy exact loaded from" \
 	"$(echo "$out" | sed -n 's/^policy .* loaded from \(.*\)$/\1/p')" /usr/lib/sroscope/policies/exact.bpf.o
 /tmp/sroscope policy unload >/dev/null || fail "policy unload"
 
-# sroscope-policy.service's commands, as systemd runs them: its
-# Environment=, then /etc/default/sroscope, then ExecStart and ExecStop.
+# sroscope-policy.service's command, as systemd runs it: ExecStart, the
+# supervisor, until the preferred policy of /etc/sroscope/policy.conf is
+# in charge, then SIGTERM, as systemctl stop sends it (no ExecStop).
 U=/lib/systemd/system/sroscope-policy.service
-eval "$(sed -n 's/^Environment=//p' $U)"
-. /etc/default/sroscope
-export SROSCOPE_POLICY
+want=$(sed -n 's/^[[:space:]]*preferred[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' /etc/sroscope/policy.conf)
+want=${want:-adaptive}
 start=$(sed -n 's/^ExecStart=//p' $U)
-stop=$(sed -n 's/^ExecStop=-\{0,1\}//p' $U)
+grep -q '^ExecStop' $U && fail "sroscope-policy.service has an ExecStop: $(grep '^ExecStop' $U)"
 T=/sroscope/deb-tools
 if [ -x $T/capsh ]; then
 	# Within the unit's CapabilityBoundingSet=, system calls recorded.
@@ -491,13 +506,21 @@ else
 	run() { eval "$2" >/tmp/unit.out 2>&1; }
 	bounds=""
 fi
-run start "$start" || fail "the unit's ExecStart failed$bounds: $start: $(cat /tmp/unit.out)"
-expect_eq "policy in charge by the unit's ExecStart$bounds (SROSCOPE_POLICY=$SROSCOPE_POLICY)" \
-	"$(cat "$POOL/policy")" "$SROSCOPE_POLICY"
-run stop "$stop" || fail "the unit's ExecStop failed$bounds: $stop: $(cat /tmp/unit.out)"
-expect_eq "policy after the unit's ExecStop$bounds" "$(cat "$POOL/policy")" default
+run start "$start" &
+job=$!
+i=0
+while [ "$(cat "$POOL/policy")" != "$want" ]; do
+	i=$((i + 1))
+	[ $i -le 300 ] || fail "the unit's ExecStart$bounds: $want not in charge after 30 s: $(cat /tmp/unit.out)"
+	sleep 0.1
+done
+echo "ok: policy $want in charge by the unit's ExecStart$bounds"
+sleep 2	# a few intervals of supervision, traced
+kill -TERM "$(pidof sroscope)"
+wait $job || fail "the unit's ExecStart$bounds exited $? on SIGTERM: $(cat /tmp/unit.out)"
+expect_eq "policy after SIGTERM$bounds" "$(cat "$POOL/policy")" default
 if [ -f $T/allowed-syscalls ]; then
-	used=$(cat /tmp/start.st /tmp/stop.st | sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' | sort -u)
+	used=$(cat /tmp/start.st | sed -n 's/^[0-9]* *\([a-z_0-9]*\)(.*/\1/p' | sort -u)
 	[ -n "$used" ] || fail "no system calls recorded"
 	bad=$(echo "$used" | grep -v -x -F -f $T/allowed-syscalls | tr '\n' ' ')
 	[ -z "$bad" ] || fail "the unit's commands make system calls its SystemCallFilter= denies: $bad"

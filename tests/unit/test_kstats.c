@@ -15,7 +15,9 @@
 /* As the kernel series prints it (abridged, order kept). */
 static const char sample[] =
 	"source exact allocs 56\n"
+	"source exact fails 4\n"
 	"source exact out_bytes 155648\n"
+	"source exact alloc_ns 5600000\n"
 	"source contig out_bytes 0\n"
 	"source pool out_bytes 2097152\n"
 	"ops 7\n"
@@ -73,6 +75,9 @@ static void test_sample(void **state)
 	assert_int_equal(k.delegate_calls, 60);
 	assert_int_equal(k.undelegate_calls, 18);
 	assert_int_equal(k.src_out_bytes[SRO_SRC_POOL], 2097152);
+	assert_int_equal(k.src_allocs[SRO_SRC_EXACT], 56);
+	assert_int_equal(k.src_fails[SRO_SRC_EXACT], 4);
+	assert_int_equal(k.src_alloc_ns[SRO_SRC_EXACT], 5600000);
 }
 
 /* No pool lines: a kernel without CONFIG_CONTIG_ALLOC. */

@@ -6,13 +6,16 @@
  * link and its directory's checks are user/lib/policy.c's.
  */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "common.h"
+#include "polconf.h"
 #include "policy.h"
+#include "supervise.h"
 #include "vocab.h"
 
 #define WHO	"sroscope policy"
@@ -118,6 +121,85 @@ static int do_status(void)
 }
 
 /*
+ * The configuration of supervise and restore-default, its policies
+ * checked. 0; 1 when the file is only missing and @missing_ok; else 2 (a
+ * usage error: the file is what the user wrote), said.
+ */
+static int read_conf(const char *who, const char *path, bool missing_ok,
+		     struct polconf *c)
+{
+	char msg[POLCONF_MSG_LEN], where[PATH_MAX + 64], file[PATH_MAX];
+	const char *arg[2] = { c->preferred, c->safe };
+	const enum polconf_key key[2] = { PC_PREFERRED, PC_SAFE };
+	int err, i;
+
+	err = polconf_read(path, c, msg, sizeof(msg));
+	if (err == -ENOENT && missing_ok)
+		return 1;
+	if (err) {
+		fprintf(stderr, "%s: %s%s\n", who, msg, err == -ENOENT ?
+			" (sroscope-policy(1), CONFIGURATION, says what it holds; the package installs one)" : "");
+		return 2;
+	}
+	for (i = 0; i < 2; i++) {
+		if (c->line[key[i]])
+			snprintf(where, sizeof(where), "%s: %s:%d: %s", who,
+				 path, c->line[key[i]], polconf_key_name(key[i]));
+		else
+			snprintf(where, sizeof(where), "%s: %s: %s (the default)",
+				 who, path, polconf_key_name(key[i]));
+		if (policy_resolve(where, arg[i], file, sizeof(file)))
+			return 2;
+	}
+	return 0;
+}
+
+static int do_supervise(const char *who, const char *path)
+{
+	const char *env = getenv("SROSCOPE_POLICY");
+	struct polconf c;
+	int err;
+
+	err = read_conf(who, path, false, &c);
+	if (err)
+		return err;
+	if (env && *env && strcmp(env, c.preferred))
+		fprintf(stderr, "%s: SROSCOPE_POLICY=%s is no longer read (it was /etc/default/sroscope's): the policy kept in charge is preferred = %s of %s\n",
+			who, env, c.preferred, path);
+	handle_exit_signals();
+	return policy_supervise(who, &c) ? 1 : 0;
+}
+
+static int do_restore_default(const char *who, const char *path,
+			      bool explicit)
+{
+	struct policy_swapped s;
+	struct polconf c;
+	int err;
+
+	err = read_conf(who, path, !explicit, &c);
+	if (err == 2)
+		return 2;
+	if (err == 1) {
+		err = policy_unload(who, NULL);
+		if (err && err != -ENOENT)
+			return 1;
+		printf("no %s: the kernel's built-in default is in charge\n",
+		       path);
+		return 0;
+	}
+	if (policy_put(who, c.preferred, &s))
+		return 1;
+	if (s.same)
+		printf("policy %s (preferred in %s) is already in charge; nothing done\n",
+		       s.name, path);
+	else
+		printf("policy %s (preferred in %s) in charge in place of %s\n",
+		       s.name, path, s.old);
+	return 0;
+}
+
+/*
  * The command line: "sroscope policy [-v] VERB [VERB's options] [ARG]".
  * Each verb has its own argp (its options, its --help); -v counts only
  * where a BPF object is loaded, --count only for cycle (docs/cli.md).
@@ -157,6 +239,22 @@ static const struct policy_verb verbs[] = {
 	  "times on the pinned link and report the latency of one swap (tests,\n"
 	  "benchmarks). A policy must already be loaded with 'load'.\v"
 	  "EXAMPLES:\n  sroscope policy cycle exact,pool --count 1000\n", true, true },
+	{ "supervise", NULL, "keep the configured policy in charge, swap to the\n"
+	  "                    safe one when it crosses its limits (the service)",
+	  "Put the preferred policy of the configuration in charge and judge it\n"
+	  "every interval from the kernel's counters; when it crosses a limit, swap\n"
+	  "to the safe policy and retry the preferred one after a backoff. Runs\n"
+	  "until SIGTERM; each decision is a line on stderr. A policy put in\n"
+	  "charge by hand is left alone unless the configuration says takeover = yes.\v"
+	  "The configuration (default " POLCONF_PATH ") is described in\n"
+	  "sroscope-policy(1), CONFIGURATION.\n\n"
+	  "EXAMPLES:\n  sroscope policy supervise\n"
+	  "  sroscope policy supervise --config ./test.conf\n", true, true },
+	{ "restore-default", NULL, "put the configured preferred policy back in charge",
+	  "Put the preferred policy of the configuration back in charge (swapped in,\n"
+	  "or loaded when none is); without " POLCONF_PATH ", unload:\n"
+	  "the kernel's built-in default.\v"
+	  "EXAMPLES:\n  sroscope policy restore-default\n", true, true },
 };
 
 #define NVERBS	(sizeof(verbs) / sizeof(verbs[0]))
@@ -214,12 +312,15 @@ static struct {
 	char **argv;
 	const char *arg;
 	unsigned long count;
+	const char *config;
+	bool config_set;	/* --config given */
 } penv = {
 	.count = 100,
+	.config = POLCONF_PATH,
 };
 
 static const char *const verb_list =
-	"list, load, swap, unload, status or cycle";
+	"list, load, swap, unload, status, cycle, supervise or restore-default";
 
 static error_t policy_parse(int key, char *arg, struct argp_state *state)
 {
@@ -249,11 +350,17 @@ static error_t policy_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-enum { OPT_COUNT = 0x100 };
+enum { OPT_COUNT = 0x100, OPT_CONFIG };
 
 static const struct argp_option cycle_options[] = {
 	/* No -n: that is replay's --dry-run (docs/cli.md). */
 	{ "count", OPT_COUNT, "N", 0, "How many swaps (default 100)" },
+	{},
+};
+
+static const struct argp_option config_options[] = {
+	{ "config", OPT_CONFIG, "FILE", 0,
+	  "The configuration (default " POLCONF_PATH ")" },
 	{},
 };
 
@@ -264,6 +371,10 @@ static error_t verb_parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_COUNT:
 		penv.count = numopt_arg(state, &numopt_swaps, arg);
+		return 0;
+	case OPT_CONFIG:
+		penv.config = arg;
+		penv.config_set = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!v->arg)
@@ -309,7 +420,10 @@ int cmd_policy(int argc, char **argv)
 	/* Messages then say "sroscope policy load: ...". */
 	snprintf(name, sizeof(name), "%s %s", argv[0], v->name);
 	penv.argv[0] = name;
-	verb_argp.options = strcmp(v->name, "cycle") ? NULL : cycle_options;
+	verb_argp.options = !strcmp(v->name, "cycle") ? cycle_options :
+			    !strcmp(v->name, "supervise") ||
+			    !strcmp(v->name, "restore-default") ?
+			    config_options : NULL;
 	verb_argp.children = verb_children[v->loads];
 	verb_argp.args_doc = v->arg;
 	verb_argp.doc = v->doc;
@@ -327,6 +441,10 @@ int cmd_policy(int argc, char **argv)
 		return do_unload() ? 1 : 0;
 	if (!strcmp(v->name, "cycle"))
 		return do_cycle(penv.arg, penv.count) ? 1 : 0;
+	if (!strcmp(v->name, "supervise"))
+		return do_supervise(name, penv.config);
+	if (!strcmp(v->name, "restore-default"))
+		return do_restore_default(name, penv.config, penv.config_set);
 	if (!strcmp(v->name, "load"))
 		return do_load(penv.arg) ? 1 : 0;
 	return do_swap(penv.arg) ? 1 : 0;

@@ -60,6 +60,12 @@ static bool parse_line(char **w, int n, struct kstats *k)
 			return false;
 		if (!strcmp(w[2], "out_bytes"))
 			k->src_out_bytes[src] = v;
+		else if (!strcmp(w[2], "allocs"))
+			k->src_allocs[src] = v;
+		else if (!strcmp(w[2], "fails"))
+			k->src_fails[src] = v;
+		else if (!strcmp(w[2], "alloc_ns"))
+			k->src_alloc_ns[src] = v;
 		return true;
 	}
 	if (n != 2 || !parse_value(w[1], &v))

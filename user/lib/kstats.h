@@ -45,6 +45,9 @@ struct kstats {
 	uint64_t delegate_calls;
 	uint64_t undelegate_calls;
 	uint64_t src_out_bytes[SRO_SRC_NR];	/* allocated, not yet freed */
+	uint64_t src_allocs[SRO_SRC_NR];	/* blocks served */
+	uint64_t src_fails[SRO_SRC_NR];		/* attempts that failed */
+	uint64_t src_alloc_ns[SRO_SRC_NR];	/* time of the blocks served */
 };
 
 /*

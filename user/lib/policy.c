@@ -471,6 +471,15 @@ static int object_digest(const char *who, const char *path, uint64_t *h)
 	return err;
 }
 
+/* The id of the map @fd, 0 when it cannot be read. */
+static __u32 map_id_of(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_map_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
 static void ready_name(char *name, size_t len, uint64_t digest)
 {
 	snprintf(name, len, READY_PREFIX "%016llx",
@@ -617,6 +626,7 @@ int policy_load(const char *who, const char *arg, struct policy_loaded *out)
 	if (!err) {
 		snprintf(out->name, sizeof(out->name), "%s",
 			 bpf_map__name(l.map));
+		out->map_id = map_id_of(bpf_map__fd(l.map));
 		ready_put(dfd, bpf_map__fd(l.map), digest, 0);
 	}
 out:
@@ -726,6 +736,7 @@ static int swap_target(const char *who, const char *arg, int dfd,
 	if (fd >= 0) {
 		s->prepared = true;
 		snprintf(s->name, sizeof(s->name), "%s", info.name);
+		s->map_id = info.id;
 		s->same = info.id == in_charge_id;
 		return fd;
 	}
@@ -734,6 +745,7 @@ static int swap_target(const char *who, const char *arg, int dfd,
 	if (err)
 		return err;
 	snprintf(s->name, sizeof(s->name), "%s", bpf_map__name(l->map));
+	s->map_id = map_id_of(bpf_map__fd(l->map));
 	ready_put(dfd, bpf_map__fd(l->map), digest, in_charge_id);
 	fd = dup(bpf_map__fd(l->map));
 	if (fd >= 0)
@@ -904,7 +916,7 @@ out:
 	return err;
 }
 
-int policy_unload(const char *who, struct policy_pinned *was)
+int policy_unload_if(const char *who, __u32 map_id, struct policy_pinned *was)
 {
 	struct policy_pinned p;
 	int dfd, link_fd, err;
@@ -912,6 +924,10 @@ int policy_unload(const char *who, struct policy_pinned *was)
 	err = open_pinned(who, "unload", &dfd, &link_fd, &p);
 	if (err)
 		return err;
+	if (map_id && p.map_id != map_id) {
+		err = -ESTALE;
+		goto out;
+	}
 	if (unlinkat(dfd, POLICY_PIN_NAME, 0)) {
 		err = -errno;
 		fprintf(stderr, "%s: cannot remove %s: %s\n", who, POLICY_PIN,
@@ -938,6 +954,59 @@ out:
 	close(link_fd);
 	close(dfd);
 	return err;
+}
+
+int policy_unload(const char *who, struct policy_pinned *was)
+{
+	return policy_unload_if(who, 0, was);
+}
+
+int policy_put(const char *who, const char *arg, struct policy_swapped *s)
+{
+	struct policy_pinned p;
+	struct policy_loaded l;
+	int dfd, err;
+
+	/* A look only: load and swap check the directory and say why not. */
+	dfd = open(SROSCOPE_PIN_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		   O_CLOEXEC);
+	err = pinned_policy(dfd, NULL, &p);
+	if (dfd >= 0)
+		close(dfd);
+	if (err != -ENOENT && err != -ENOLINK)
+		return policy_swap(who, arg, s);
+	memset(s, 0, sizeof(*s));
+	err = policy_load(who, arg, &l);
+	if (err)
+		return err;
+	snprintf(s->old, sizeof(s->old), "default");
+	snprintf(s->name, sizeof(s->name), "%s", l.name);
+	s->map_id = l.map_id;
+	s->was_gone = true;
+	return 0;
+}
+
+int policy_prepared_id(const char *who, const char *arg, __u32 *map_id)
+{
+	struct bpf_map_info info;
+	char path[PATH_MAX];
+	uint64_t digest;
+	int dfd, fd, err;
+
+	err = policy_resolve(who, arg, path, sizeof(path));
+	err = err ?: object_digest(who, path, &digest);
+	if (err)
+		return err;
+	dfd = pin_dir_open(who, false, true);
+	if (dfd < 0)
+		return -ENOENT;
+	fd = ready_get(dfd, digest, 0, &info);
+	close(dfd);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	*map_id = info.id;
+	return 0;
 }
 
 int policy_pinned(const char *who, struct policy_pinned *p)

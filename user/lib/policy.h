@@ -68,6 +68,7 @@ int policy_pinned(const char *who, struct policy_pinned *p);
 struct policy_loaded {
 	char name[POLICY_NAME_LEN];	/* its struct_ops map's */
 	char path[PATH_MAX];
+	__u32 map_id;			/* what policy_pinned() now reports */
 };
 
 /*
@@ -81,6 +82,7 @@ int policy_load(const char *who, const char *arg, struct policy_loaded *l);
 struct policy_swapped {
 	char old[POLICY_NAME_LEN];	/* the policy replaced */
 	char name[POLICY_NAME_LEN];	/* the one in charge now */
+	__u32 map_id;			/* its struct_ops map */
 	uint64_t ns;			/* the link update took */
 	bool was_gone;			/* old was detached: name just loaded */
 	bool prepared;			/* a prepared copy: nothing loaded */
@@ -98,10 +100,33 @@ struct policy_swapped {
 int policy_swap(const char *who, const char *arg, struct policy_swapped *s);
 
 /*
+ * Put the policy @arg in charge however things stand: policy_swap() when
+ * a policy is pinned, else policy_load() (then @s->was_gone, @s->old
+ * "default"). For the supervisor and restore-default.
+ */
+int policy_put(const char *who, const char *arg, struct policy_swapped *s);
+
+/*
  * Detach the pinned policy and remove its pin: the kernel's built-in
  * default takes over. @was: the policy unloaded (may be NULL).
  */
 int policy_unload(const char *who, struct policy_pinned *was);
+
+/*
+ * policy_unload(), only if the policy in charge is still the struct_ops
+ * map @map_id (checked under the lock): -ESTALE, said by nobody, when
+ * another is in charge, so that a supervisor leaves a policy someone
+ * else put in charge alone.
+ */
+int policy_unload_if(const char *who, __u32 map_id, struct policy_pinned *was);
+
+/*
+ * The struct_ops map id of the prepared copy of the policy @arg (a name
+ * or a FILE.bpf.o), which is what policy_pinned() reports while that copy
+ * is in charge. -ENOENT: none prepared (nothing said); other errors (no
+ * such policy, unreadable file) are said.
+ */
+int policy_prepared_id(const char *who, const char *arg, __u32 *map_id);
 
 /* What policy_cycle() measured. */
 struct policy_cycled {

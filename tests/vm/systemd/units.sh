@@ -2,8 +2,9 @@
 # Run by tests/host/t-deb.sh in the test VM booted with systemd as PID 1
 # (vm-run.sh VM_ROOT): the Debian 12 root with the package installed.
 # The package's units as shipped, run by systemd with their sandboxing,
-# capability bounds and system call filters: the policy unit loads its
-# policy and unloads it; the exporter starts, serves what the emulated
+# capability bounds and system call filters: the policy unit's supervisor
+# is ready once its policy is in charge and unloads it on stop, but not a
+# policy swapped in by hand, which it reports at warning priority; the exporter starts, serves what the emulated
 # RMM does, holds no capability and no root, restarts and stops; neither
 # fails or restarts on its own. Prints systemd-analyze security's
 # exposure of both as systemd itself rates them.
@@ -45,11 +46,9 @@ failed=$(systemctl --failed --plain --no-legend | awk '{ print $1 }' | tr '\n' '
 [ -e "$CTL" ] || bad "no emulated RMM at $CTL"
 
 # --- sroscope-policy.service ---------------------------------------------
-want=$(
-	SROSCOPE_POLICY=$(prop sroscope-policy Environment | sed -n 's/.*SROSCOPE_POLICY=\([^ ]*\).*/\1/p')
-	. /etc/default/sroscope
-	echo "$SROSCOPE_POLICY"
-)
+# The preferred policy of the conffile, adaptive when it leaves it out.
+want=$(sed -n 's/^[[:space:]]*preferred[[:space:]]*=[[:space:]]*\([^[:space:]#]*\).*/\1/p' /etc/sroscope/policy.conf)
+want=${want:-adaptive}
 for round in 1 2; do
 	systemctl start sroscope-policy || bad "start sroscope-policy: $(journal sroscope-policy | tail -3)"
 	[ "$(prop sroscope-policy ActiveState)" = active ] ||
@@ -62,6 +61,24 @@ for round in 1 2; do
 	[ "$p" = default ] && ok "stop $round: the built-in default is back in charge" ||
 		bad "stop $round: policy in charge '$p', want default"
 done
+# A policy swapped in by hand: left alone, said at warning priority, and
+# left in charge on stop.
+hand=exact
+[ "$want" = exact ] && hand=contig
+systemctl start sroscope-policy
+sroscope policy swap $hand >/dev/null || bad "sroscope policy swap $hand"
+for i in $(seq 30); do
+	journalctl -q -o cat --no-pager -u sroscope-policy -p warning | grep -q "leaving it alone" && break
+	sleep 0.2
+done
+w=$(journalctl -q -o cat --no-pager -u sroscope-policy -p warning | grep "leaving it alone")
+[ -n "$w" ] && ok "a hand swap reported at warning priority: $w" ||
+	bad "no warning for the hand swap: $(journal sroscope-policy | tail -3)"
+systemctl stop sroscope-policy || bad "stop sroscope-policy"
+p=$(cat $POLICY)
+[ "$p" = $hand ] && ok "stop: the hand-swapped $hand left in charge" ||
+	bad "stop: policy in charge '$p', want the hand-swapped $hand"
+sroscope policy unload >/dev/null || bad "sroscope policy unload"
 systemctl start sroscope-policy
 
 # --- sroscope-export.service ---------------------------------------------
