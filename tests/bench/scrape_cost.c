@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "common.h"
 #include "metrics.h"
+#include "realm_metrics.h"
+#include "realms.h"
 #include "snapshot.h"
 #include "cost.skel.h"
 
@@ -149,6 +152,92 @@ static int measure(unsigned int nd, unsigned int nr, double *ms,
 	return 0;
 }
 
+/* A stand-in of /sys/kernel/sro with @n realms under @dir (tmpfs). */
+static int fake_accounts(const char *dir, unsigned int n)
+{
+	static const char *const files[] = {
+		"held_bytes", "donated_bytes", "returned_bytes",
+		"quarantined_bytes", "given_up_bytes", "gone", "owner_pid",
+		"owner_comm", "owner_cgroup", "realms_untracked",
+	};
+	char p[512];
+	unsigned int r;
+	size_t i;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/realms", dir);
+	if (mkdir(dir, 0700) || mkdir(p, 0700))
+		return -1;
+	for (r = 0; r <= n; r++) {
+		/* r == n: the totals, at the top */
+		if (r < n) {
+			snprintf(p, sizeof(p), "%s/realms/%u", dir, r + 1);
+			if (mkdir(p, 0700))
+				return -1;
+		} else {
+			snprintf(p, sizeof(p), "%s", dir);
+		}
+		for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+			char fp[600];
+
+			snprintf(fp, sizeof(fp), "%s/%s", p, files[i]);
+			f = fopen(fp, "w");
+			if (!f)
+				return -1;
+			/* every tenth realm gone and holding: a leak */
+			fprintf(f, "%s\n", !strcmp(files[i], "owner_comm") ? "qemu-system-aarch64" :
+				!strcmp(files[i], "gone") ? (r % 10 ? "0" : "1") :
+				!strcmp(files[i], "owner_pid") ? "4242" :
+				!strcmp(files[i], "given_up_bytes") ||
+				!strcmp(files[i], "quarantined_bytes") ||
+				!strcmp(files[i], "realms_untracked") ?
+				(r % 10 ? "0" : "4096") : "1073741824");
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+/* Reading @n realms' accounts, and the text they add to a scrape. */
+static int measure_accounts(unsigned int n, double *read_ms, double *text_ms,
+			    size_t *bytes)
+{
+	double rd[SCRAPES], tx[SCRAPES], t0;
+	char dir[] = "/tmp/scrape_cost.XXXXXX", sub[64], cmd[128];
+	struct realm_accts a;
+	char *body;
+	FILE *f;
+	int i, err = 0;
+
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(sub, sizeof(sub), "%s/sro", dir);
+	if (fake_accounts(sub, n))
+		err = -1;
+	for (i = 0; !err && i < SCRAPES; i++) {
+		t0 = now_ms();
+		err = realm_accts_read(sub, "/nonexistent", &a);
+		rd[i] = now_ms() - t0;
+		if (!err && a.n != n)
+			err = -EIO;
+		t0 = now_ms();
+		f = open_memstream(&body, bytes);
+		realm_metrics_write(f, &a, REALM_SERIES_DEFAULT);
+		fclose(f);
+		free(body);
+		tx[i] = now_ms() - t0;
+		realm_accts_free(&a);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) || err)
+		return -1;
+	qsort(rd, SCRAPES, sizeof(rd[0]), cmp_double);
+	qsort(tx, SCRAPES, sizeof(tx[0]), cmp_double);
+	*read_ms = rd[SCRAPES / 2];
+	*text_ms = tx[SCRAPES / 2];
+	return 0;
+}
+
 int main(void)
 {
 	/* The tracer keeps books of at most SRO_REALM_SLOTS realms. */
@@ -178,5 +267,23 @@ int main(void)
 		printf("| %u / %u | %.2f | %.2f | %.0f KiB | %.1fx |\n", sizes[i][0],
 		       sizes[i][1], ms[i], read_ms[i], bytes[i] / 1024.0,
 		       ms[i] / ms[0]);
+
+	printf("\nThe kernel's per-realm accounts (/sys/kernel/sro: a file per value):\n"
+	       "read by the exporter's main thread every --accounts-interval, not by\n"
+	       "a scrape; a scrape writes the last read (--realm-series %d). Here\n"
+	       "a stand-in tree on tmpfs, as many files and system calls; median of %d.\n\n",
+	       REALM_SERIES_DEFAULT, SCRAPES);
+	printf("| realms | ms per read (off the scrape) | ms of text per scrape | body |\n|---|---|---|---|\n");
+	for (i = 0; i < 3; i++) {
+		static const unsigned int nr[] = { 100, 1000, 4096 };
+		double rd, tx;
+		size_t b;
+
+		if (measure_accounts(nr[i], &rd, &tx, &b)) {
+			fprintf(stderr, "scrape_cost: cannot build or read the accounts tree\n");
+			return 1;
+		}
+		printf("| %u | %.2f | %.2f | %.0f KiB |\n", nr[i], rd, tx, b / 1024.0);
+	}
 	return 0;
 }

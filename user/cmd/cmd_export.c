@@ -36,10 +36,12 @@ static struct {
 	const char *stats_path;
 	const char *user;	/* NULL: the default */
 	uint64_t realm_series;
+	uint64_t accounts_ns;
 	struct tracer_opts tracer;
 } env = {
 	.tracer = TRACER_OPTS_DEFAULT,
 	.realm_series = REALM_SERIES_DEFAULT,
+	.accounts_ns = 10000000000ULL,
 	.listen = DEFAULT_LISTEN,
 	.stats_path = SRO_STATS_PATH,
 };
@@ -48,6 +50,14 @@ struct exporter {
 	struct tracer *tracer;
 	int stats_fd;			/* sro/stats, kept open; -1: none */
 	struct export_health health;
+	/*
+	 * The kernel's per-realm accounts: a file per value, so a thousand
+	 * realms are thousands of reads. Read every --accounts-interval by
+	 * the main thread, not by a scrape; a scrape shows the last read.
+	 */
+	pthread_mutex_t accts_lock;
+	struct realm_accts accts;
+	int accts_err;
 };
 
 static const char doc[] =
@@ -70,7 +80,12 @@ DEFAULT_USER " (--user), without capabilities, under a seccomp filter.\n"
 "  sroscope export -l '[::1]:9500' --max-donations 1000000\n"
 "  curl -s localhost:29435/metrics | grep sroscope_held_bytes\n";
 
-enum { OPT_KERNEL_STATS = 0x100, OPT_REALM_SERIES };
+enum { OPT_KERNEL_STATS = 0x100, OPT_REALM_SERIES, OPT_ACCOUNTS_INTERVAL };
+
+static const struct numopt numopt_accounts_interval = {
+	.what = "accounts interval", .kind = NUMOPT_DURATION,
+	.min = 1000000000ULL, .max = 3600000000000ULL,
+};
 
 static const struct numopt numopt_realm_series = {
 	.what = "realm series count", .kind = NUMOPT_NUMBER,
@@ -84,8 +99,10 @@ static const struct argp_option options[] = {
 	  "The kernel's counters (default " SRO_STATS_PATH ")" },
 	{ "user", 'u', "USER", 0, "Serve as USER, a name or a uid (default "
 	  DEFAULT_USER " when started as root)" },
+	{ "accounts-interval", OPT_ACCOUNTS_INTERVAL, "DURATION", 0,
+	  "Read the kernel's per-realm accounts this often (1s to 1h, default 10s)" },
 	{ "realm-series", OPT_REALM_SERIES, "N", 0,
-	  "Realms of the kernel's accounts with series of their own, leaks first; the rest as realm=\"other\" (0 to 100000, default 500)" },
+	  "Realms of the kernel's accounts with series of their own, leaks first; the rest as realm=\"other\" (0 to 100000, default 200)" },
 	{},
 };
 
@@ -108,6 +125,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'u':
 		env.user = arg;
+		break;
+	case OPT_ACCOUNTS_INTERVAL:
+		env.accounts_ns = numopt_arg(state, &numopt_accounts_interval, arg);
 		break;
 	case OPT_REALM_SERIES:
 		env.realm_series = numopt_arg(state, &numopt_realm_series, arg);
@@ -178,7 +198,6 @@ static char *collect(void *ctx, size_t *len)
 	struct exporter *x = ctx;
 	struct timespec t0, t1;
 	struct snapshot snap;
-	struct realm_accts ra;
 	struct kstats ks;
 	char *body = NULL;
 	FILE *f;
@@ -198,12 +217,10 @@ static char *collect(void *ctx, size_t *len)
 	if (f) {
 		metrics_write(f, &snap, read_kstats(x, &ks), &x->health);
 		/* The kernel's accounts: complete, whenever tracking began. */
-		err = realm_accts_read(REALMS_SYSFS, REALMS_CGROUP_ROOT, &ra);
-		if (err)
-			fprintf(stderr, "sroscope export: cannot read %s: %s\n",
-				REALMS_SYSFS, strerror(-err));
-		realm_metrics_write(f, err ? NULL : &ra, env.realm_series);
-		realm_accts_free(&ra);
+		pthread_mutex_lock(&x->accts_lock);
+		realm_metrics_write(f, x->accts_err ? NULL : &x->accts,
+				    env.realm_series);
+		pthread_mutex_unlock(&x->accts_lock);
 		if (fclose(f)) {
 			free(body);
 			body = NULL;
@@ -217,20 +234,53 @@ static char *collect(void *ctx, size_t *len)
 	return body;
 }
 
+/* Read the kernel's accounts into @x; the error is said once a change. */
+static void refresh_accts(struct exporter *x)
+{
+	struct realm_accts a;
+	int err;
+
+	err = realm_accts_read(REALMS_SYSFS, REALMS_CGROUP_ROOT, &a);
+	if (err && err != x->accts_err)
+		fprintf(stderr, "sroscope export: cannot read %s: %s\n",
+			REALMS_SYSFS, strerror(-err));
+	pthread_mutex_lock(&x->accts_lock);
+	realm_accts_free(&x->accts);
+	x->accts = a;
+	x->accts_err = err;
+	pthread_mutex_unlock(&x->accts_lock);
+}
+
+/* Until SIGINT or SIGTERM, the accounts read every --accounts-interval. */
+static void serve(struct exporter *x, const sigset_t *stop)
+{
+	struct timespec ts = {
+		.tv_sec = env.accounts_ns / 1000000000ULL,
+		.tv_nsec = env.accounts_ns % 1000000000ULL,
+	};
+
+	while (sigtimedwait(stop, NULL, &ts) < 0) {
+		if (errno == EAGAIN)
+			refresh_accts(x);
+	}
+}
+
 int cmd_export(int argc, char **argv)
 {
 	const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 		.children = children,
 	};
-	struct exporter x = { .stats_fd = -1 };
+	struct exporter x = {
+		.stats_fd = -1, .accts_lock = PTHREAD_MUTEX_INITIALIZER,
+	};
 	struct run_as as = {}, *asp = &as;
 	struct sockaddr_storage ss;
 	struct httpd *d;
 	socklen_t sslen;
 	sigset_t stop;
 	char bound[64];
-	int sig, fd, err;
+	int fd, err;
 
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return 2;
@@ -279,6 +329,7 @@ int cmd_export(int argc, char **argv)
 	if (httpd_local_address(fd, bound, sizeof(bound)))
 		snprintf(bound, sizeof(bound), "%s", env.listen);
 	x.stats_fd = open(env.stats_path, O_RDONLY | O_CLOEXEC);
+	refresh_accts(&x);
 	/*
 	 * Loaded, attached, bound and opened: nothing left that needs a
 	 * capability or root. The maps are read through their fds, sro/stats
@@ -299,11 +350,12 @@ int cmd_export(int argc, char **argv)
 	}
 	fprintf(stderr, "sroscope export: serving http://%s/metrics. Hit Ctrl-C to end.\n",
 		bound);
-	sigwait(&stop, &sig);
+	serve(&x, &stop);
 	httpd_stop(d);
 	tracer_stop(x.tracer);
 	if (x.stats_fd >= 0)
 		close(x.stats_fd);
+	realm_accts_free(&x.accts);
 	fprintf(stderr, "sroscope export: stopped after %llu scrapes\n",
 		(unsigned long long)x.health.scrapes);
 	return 0;

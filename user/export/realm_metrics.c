@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The kernel's per-realm accounts as metrics (realm_metrics.h). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,10 +44,14 @@ static uint64_t quarantined(const struct realm_acct *r)
 	return r->quarantined_bytes;
 }
 
-/* @order[0..named) by name, the rest of @n as realm="other". */
+/*
+ * @order[0..named) by name, the rest of @n as realm="other". @sparse:
+ * only the realms with a value above 0 (what most realms never have).
+ */
 static void acct_family(FILE *f, const struct realm_acct *const *order,
 			size_t n, size_t named, const char *name,
-			const char *type, const char *help, acct_value_fn get)
+			const char *type, const char *help, acct_value_fn get,
+			bool sparse)
 {
 	struct prom_label l[1] = { { "realm" } };
 	uint64_t other = 0;
@@ -59,11 +64,13 @@ static void acct_family(FILE *f, const struct realm_acct *const *order,
 			other += get(order[i]);
 			continue;
 		}
+		if (sparse && !get(order[i]))
+			continue;
 		snprintf(id, sizeof(id), "%u", order[i]->realm);
 		l[0].value = id;
 		prom_u64(f, name, l, 1, get(order[i]));
 	}
-	if (n > named) {
+	if (n > named && (!sparse || other)) {
 		l[0].value = "other";
 		prom_u64(f, name, l, 1, other);
 	}
@@ -116,15 +123,15 @@ void realm_metrics_write(FILE *f, const struct realm_accts *a, size_t max)
 	named = a->n < max ? a->n : max;
 	acct_family(f, order, a->n, named, "sroscope_kernel_realm_held_bytes",
 		    "gauge", "Bytes the RMM holds for a realm, by the kernel's own accounts: complete since boot, whenever sroscope started.",
-		    held);
+		    held, false);
 	acct_family(f, order, a->n, named,
 		    "sroscope_kernel_realm_given_up_bytes_total", "counter",
-		    "Bytes of a realm the host gave up for good: the RMM never let them be undelegated.",
-		    given_up);
+		    "Bytes of a realm the host gave up for good: the RMM never let them be undelegated (realms that lost none have no series).",
+		    given_up, true);
 	acct_family(f, order, a->n, named,
 		    "sroscope_kernel_realm_quarantined_bytes", "gauge",
-		    "Bytes of a realm the RMM gave back but refused to let the host undelegate yet.",
-		    quarantined);
+		    "Bytes of a realm the RMM gave back but refused to let the host undelegate yet (only realms with some).",
+		    quarantined, true);
 	prom_family(f, "sroscope_kernel_realm_gone", "gauge",
 		    "1 for a destroyed realm the kernel still accounts for: it keeps memory, or lost some.");
 	for (i = 0; i < named; i++) {

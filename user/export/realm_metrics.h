@@ -18,7 +18,7 @@
  * realm="other", so a host with many short-lived realms keeps a bounded
  * number of series.
  */
-#define REALM_SERIES_DEFAULT	500
+#define REALM_SERIES_DEFAULT	200
 
 /*
  * Write the families of @a (NULL or !present: only

@@ -24,11 +24,13 @@
 
 /* Names, so one list serves every architecture: absent ones are skipped. */
 static const char *const serving[] = {
-	/* answering: libmicrohttpd's poll() loop and the stats file */
+	/* answering: libmicrohttpd's poll() loop and the stats file;
+	 * the kernel's per-realm accounts and the cgroup tree (getdents64) */
 	"accept", "accept4", "poll", "ppoll", "read", "readv", "recvfrom",
 	"recvmsg", "write", "writev", "sendto", "sendmsg", "sendfile",
 	"shutdown", "close", "fcntl", "lseek", "fstat", "newfstatat",
-	"statx", "getdents64", "getsockname", "getpeername", "setsockopt", "getsockopt",
+	"statx", "getdents64", "getsockname", "getpeername", "setsockopt",
+	"getsockopt",
 	/* reading the BPF maps and programs' statistics */
 	"bpf",
 	/* memory and time */
