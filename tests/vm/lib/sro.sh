@@ -46,7 +46,7 @@ emu_fails() { ctl_refused emulator "$EMU/ctl" "$1"; }
 # last for the whole boot, destroyed realms' too, so an id used once
 # would carry its numbers into the next test that took it: no id is used
 # twice in a boot, and tests do not pick ids, they ask new_realm.
-EMU_MAX_REALMS=64
+EMU_MAX_REALMS=128
 REALM_ID_MAX=$((EMU_MAX_REALMS - 1))
 REALM_IDS=/tmp/sro-realm-ids
 
