@@ -50,11 +50,11 @@ struct json_object *format_event_json(const struct sro_event *e);
 
 /*
  * Every JSON document sroscope writes opens with its "format" and an
- * integer "version", bumped when a field is renamed, removed or changes
- * type or meaning; fields added within a version are optional to
- * readers. The schemas are schemas/<format>.schema.json (docs/cli.md,
- * "Stable output"). format_json_document() makes such an object, the
- * two keys first; NULL on ENOMEM.
+ * integer "version", raised when a field is renamed, removed or changes
+ * type, unit or meaning; fields and values added keep the version. The
+ * schemas are schemas/<format>.schema.json (docs/cli.md, "Stability").
+ * format_json_document() makes such an object, the two keys first; NULL
+ * on ENOMEM.
  */
 struct json_object *format_json_document(const char *format, int version);
 
