@@ -66,9 +66,17 @@ include mk/tools.mk
 vm-run: kernel tools
 	$(Q)scripts/vm-run.sh $(ARCH) '$(CMD)'
 
+# The JSON the tests kept comes back in build/ARCH/vm-keep/ and is
+# validated against schemas/ here, by the x86_64 sroscope's host tests.
+VM_KEEP = build/$(ARCH)/vm-keep
 vm-test: kernel tools
-	$(Q)VM_DEBUG=$(DEBUG) VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),1500,1200) $(if $(filter 1,$(DEBUG)),VM_MEM=3G) \
-		scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'
+	$(Q)rm -rf $(VM_KEEP) && mkdir -p $(VM_KEEP)
+	$(Q){ VM_DEBUG=$(DEBUG) VM_TIMEOUT=$(if $(filter 1,$(DEBUG)),1500,1200) $(if $(filter 1,$(DEBUG)),VM_MEM=3G) \
+		scripts/vm-run.sh $(ARCH) 'sh tests/vm/run.sh'; echo $$? >$(VM_KEEP).rc; } | \
+		scripts/vm-files.sh $(VM_KEEP)
+	$(Q)$(if $(filter x86_64,$(ARCH)),,$(MAKE) --no-print-directory tools ARCH=x86_64)
+	$(Q)rc=$$(cat $(VM_KEEP).rc); \
+		tests/host/t-schemas.sh build/x86_64/vmroot/bin/sroscope $(VM_KEEP) || rc=1; exit $$rc
 
 # The main job, on the emulated RMM: what sroscope sees of an SRO host.
 # The exporter in the VM is this host's 127.0.0.1:29435; DEMO_SERVE=SECONDS
@@ -126,6 +134,7 @@ test: deps
 	$(Q)tests/host/t-man.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-completion.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-cli.sh build/x86_64/vmroot/bin/sroscope
+	$(Q)tests/host/t-schemas.sh build/x86_64/vmroot/bin/sroscope build/unit/keep
 	$(Q)tests/host/t-no-sro-events.sh build/x86_64/vmroot/bin/sroscope
 	$(Q)tests/host/t-cca-patches.sh
 	$(Q)$(MAKE) --no-print-directory deb
@@ -231,9 +240,7 @@ whatif: kernel tools
 	$(Q)$(if $(TRACES),cp $(TRACES) build/x86_64/vmroot/share/workloads/)
 	$(Q)VM_MEM=$(WHATIF_MEM) VM_TIMEOUT=1800 scripts/vm-run.sh x86_64 \
 		'FRAGMENT_MB=$(FRAGMENT_MB) WHATIF_WORKLOADS="$(WHATIF_WORKLOADS)" sroscope-whatif' | \
-		stdbuf -oL tr -d '\r' | grep --line-buffered -v '^policy ' | \
-		awk -W interactive '/^@@FILE /{f="build/whatif/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
-	$(Q)for f in build/whatif/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
+		stdbuf -oL grep --line-buffered -v '^policy ' | scripts/vm-files.sh build/whatif
 	$(Q)build/x86_64/vmroot/bin/sroscope report build/whatif/*.json \
 		--html build/whatif/report.html >/dev/null
 	$(Q)echo "report: build/whatif/report.html"
@@ -252,9 +259,7 @@ whatif-large: kernel tools
 	$(Q)rm -rf build/whatif-large && mkdir -p build/whatif-large
 	$(Q)VM_MEM=4G VM_TIMEOUT=86400 scripts/vm-run.sh x86_64 \
 		'LARGE_REQUESTS=$(LARGE_REQUESTS) LARGE_ROUNDS=$(LARGE_ROUNDS) LARGE_SEED=$(LARGE_SEED) LARGE_CONDITIONS="$(LARGE_CONDITIONS)" sroscope-whatif-large' | \
-		stdbuf -oL tr -d '\r' | \
-		awk -W interactive '/^@@FILE /{f="build/whatif-large/"$$2; next} /^@@END/{close(f); f=""; next} f{print > f".b64"; next} {print; fflush()}'
-	$(Q)for f in build/whatif-large/*.b64; do base64 -d "$$f" > "$${f%.b64}" && rm "$$f"; done
+		scripts/vm-files.sh build/whatif-large
 	$(Q)build/x86_64/vmroot/bin/sroscope report build/whatif-large/*.json \
 		--html build/whatif-large/report.html >/dev/null
 	$(Q)echo "report: build/whatif-large/report.html"

@@ -11,6 +11,9 @@ Q ?= @
 V ?= 0
 
 UNIT_DIR := build/unit
+# What the tests produce through sroscope's emitters (tests/unit/keep.h),
+# for tests/host/t-schemas.sh.
+UNIT_KEEP := $(UNIT_DIR)/keep
 UNIT_CC := gcc
 UNIT_CFLAGS := -g -O1 -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Werror \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -41,9 +44,9 @@ $(UNIT_DIR)/ndjson: tests/tools/ndjson.c $(UNIT_DIR)/libsroscope.a
 # Each test's output goes to its .log, shown when it fails (or with V=1).
 .PHONY: unit
 unit: $(UNIT_BINS) $(UNIT_DIR)/ndjson
-	$(Q)fail=0; \
+	$(Q)fail=0; rm -rf $(UNIT_KEEP) && mkdir -p $(UNIT_KEEP); \
 	for t in $(UNIT_BINS); do \
-		if $$t >$$t.log 2>&1; then \
+		if SROSCOPE_KEEP_DIR=$(UNIT_KEEP) $$t >$$t.log 2>&1; then \
 			[ "$(V)" = 1 ] && cat $$t.log; \
 			echo "  PASS    $$t: $$(grep -c '^\[       OK \]' $$t.log) tests"; \
 		else \

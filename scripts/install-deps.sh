@@ -10,7 +10,8 @@ CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
 LOG=$CACHE/install-deps.log
 
 # cmake, python3-pyelftools, device-tree-compiler: TF-RMM and TF-A
-# (scripts/cca-firmware.sh); patch: the CCA set's fuzz check.
+# (scripts/cca-firmware.sh); patch: the CCA set's fuzz check;
+# python3-jsonschema: tests/host/t-schemas.sh.
 PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache file
 libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
 libjson-c-dev libcmocka-dev libmicrohttpd-dev libcap-dev libseccomp-dev
@@ -19,6 +20,7 @@ scdoc man-db bash-completion debhelper debootstrap lintian strace libcap2-bin
 clang llvm lld libclang-rt-14-dev
 gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 cmake python3-pyelftools device-tree-compiler patch
+python3-jsonschema
 busybox-static
 linux-source-6.12
 libelf-dev:arm64 zlib1g-dev:arm64 libjson-c-dev:arm64 libmicrohttpd-dev:arm64 libcap-dev:arm64 libseccomp-dev:arm64

@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (!report_load(&r, path, err, sizeof(err))) {
 		report_print(null_out, &r);
-		json_object_put(report_json(&r));
+		json_object_put(report_json(&r, 1));
 		/* /dev/null, a character device: written directly. */
 		if (report_write_html("/dev/null", &r, 1, err, sizeof(err)))
 			abort();

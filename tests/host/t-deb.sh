@@ -5,7 +5,8 @@
 #  1. installed with apt in a clean Debian 12 chroot (debootstrap minbase,
 #     Depends from the archive): sroscope runs and lists the four shipped
 #     policies from /usr/lib/sroscope/policies, the pages render with man,
-#     the completion, units, dashboards, rules, docs and /etc/default file
+#     the completion, units, dashboards, rules, JSON schemas, docs and
+#     /etc/default file
 #     are where they should be, `systemd-analyze verify` accepts the units,
 #     and `dpkg -r` then `dpkg -P` leave only what Debian allows;
 #  2. run from the installed paths in the test VM on the project's kernel
@@ -238,6 +239,10 @@ for f in "$REPO"/dashboards/grafana/*.json; do
 	i=$ROOT/usr/share/sroscope/dashboards/grafana/$(basename "$f")
 	cmp -s "$f" "$i" || fail "dashboard $(basename "$f") not in /usr/share/sroscope/dashboards/grafana"
 done
+for f in "$REPO"/schemas/*.schema.json; do
+	cmp -s "$f" "$ROOT/usr/share/sroscope/schemas/$(basename "$f")" ||
+		fail "schema $(basename "$f") not in /usr/share/sroscope/schemas"
+done
 for f in "$REPO"/man/*.scd; do
 	p=$(basename "$f" .scd)
 	[ -f "$ROOT/usr/share/man/man${p##*.}/$p.gz" ] || fail "no page $p in /usr/share/man/man${p##*.}"
@@ -245,7 +250,7 @@ done
 for f in "$REPO"/docs/*.md; do
 	[ -f "$ROOT/usr/share/doc/sroscope/docs/$(basename "$f")" ] || fail "no docs/$(basename "$f") in /usr/share/doc/sroscope"
 done
-[ "$failures" = "$f0" ] && echo "ok: command, policies, pages, completion, units, dashboards, rules, docs, /etc/default/sroscope in place"
+[ "$failures" = "$f0" ] && echo "ok: command, policies, pages, completion, units, dashboards, rules, JSON schemas, docs, /etc/default/sroscope in place"
 # The documentation's relative links and images resolve where installed
 # as they do in the tree (a link broken there is the pages' business).
 f0=$failures
@@ -460,8 +465,8 @@ sroscope trace /tmp/deb.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
 n=$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)
 [ "$n" -gt 20 ] || fail "only $n events in tracefs"
 expect_eq "trace -T lines (sroscope vs tracefs)" "$(grep -c '^[0-9:]* *[0-9.]* ' /tmp/text.out)" "$n"
-expect_eq "trace --json lines (sroscope vs tracefs)" "$(grep -c '^{' /tmp/json.out)" "$n"
-expect_eq "record, trace FILE lines (sroscope vs tracefs)" "$(grep -c '^{' /tmp/back.out)" "$n"
+expect_eq "trace --json lines (sroscope vs tracefs)" "$(grep -c '^{"ts":' /tmp/json.out)" "$n"
+expect_eq "record, trace FILE lines (sroscope vs tracefs)" "$(grep -c '^{"ts":' /tmp/back.out)" "$n"
 for ev in donate reclaim alloc free; do
 	expect_eq "$ev events (trace --json vs tracefs)" \
 		"$(grep -c "\"event\":\"$ev\"" /tmp/json.out)" "$(count sro_$ev)"

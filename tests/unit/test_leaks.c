@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "jsonpath.h"
+#include "keep.h"
 #include "leaks.h"
 #include "vocab.h"
 
@@ -334,6 +335,7 @@ static void assert_json_agrees(const struct leak_report *r)
 
 	j = leak_report_json(r, fake_stack, &calls);
 	assert_non_null(j);
+	keep_json(LEAKS_JSON_FORMAT, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
 	assert_int_equal(json_object_get_boolean(json_path(j, "reliable")), r->reliable);
 	assert_int_equal(num(j, "traced_ns"), r->traced_ns);
 	assert_int_equal(num(j, "age_ns"), r->age_ns);
@@ -397,6 +399,7 @@ static char *json_of(const struct snapshot *s, bool by_stack)
 	assert_int_equal(leak_report_build(s, AGE, START, by_stack, &r), 0);
 	j = leak_report_json(&r, fake_stack, &calls);
 	out = strdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
+	keep_json(LEAKS_JSON_FORMAT, out);
 	json_object_put(j);
 	leak_report_free(&r);
 	return out;
@@ -425,7 +428,8 @@ static void test_json_unchanged(void **state)
 	char *out = json_of(&s, true);
 
 	assert_string_equal(out,
-		"{\"reliable\":true,\"traced_ns\":600000000000,\"age_ns\":60000000000,"
+		"{\"format\":\"sroscope-leaks\",\"version\":1,"
+		"\"reliable\":true,\"traced_ns\":600000000000,\"age_ns\":60000000000,"
 		"\"unreturned_bytes\":32768,\"given_up_bytes\":12288,"
 		"\"held_over_age_bytes\":2113536,\"destroyed\":[{\"realm\":3,"
 		"\"donated_bytes\":49152,\"returned_bytes\":28672,"
@@ -465,7 +469,8 @@ static void test_json_unchanged(void **state)
 	memset(s.losses, 0, sizeof(s.losses));
 	out = json_of(&s, true);
 	assert_string_equal(out,
-		"{\"reliable\":true,\"traced_ns\":600000000000,\"age_ns\":60000000000,"
+		"{\"format\":\"sroscope-leaks\",\"version\":1,"
+		"\"reliable\":true,\"traced_ns\":600000000000,\"age_ns\":60000000000,"
 		"\"unreturned_bytes\":0,\"given_up_bytes\":0,\"held_over_age_bytes\":0,"
 		"\"destroyed\":[],\"given_up\":[],\"held\":[],\"losses\":{\"ringbuf_drops\":0,"
 		"\"outstanding_full\":0,\"realms_full\":0,\"ops_full\":0,"

@@ -18,6 +18,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "keep.h"
 #include "tmpdir.h"
 #include "tracefile.h"
 
@@ -105,6 +106,16 @@ static int read_events(struct trace_reader *r, struct sro_event *ev, int max,
 		(*n)++;
 	}
 	return ret;
+}
+
+/* The file at path, for `sroscope trace FILE --json` in t-schemas.sh. */
+static void keep_trace(void)
+{
+	size_t len;
+	unsigned char *buf = slurp(path, &len);
+
+	keep_output("srotrace", ".srotrace", buf, len);
+	free(buf);
 }
 
 /* Every field a type has, set to the largest value it may take. */
@@ -254,6 +265,7 @@ static void test_round_trip_story(void **state)
 	int i, n;
 
 	write_events(story, NSTORY, &t);
+	keep_trace();
 	r = trace_reader_open(path);
 	assert_non_null(r);
 	assert_null(trace_reader_error(r));
@@ -301,6 +313,7 @@ static void test_round_trip_extremes(void **state)
 		n++;
 	}
 	write_events(in, n, NULL);
+	keep_trace();
 	r = trace_reader_open(path);
 	assert_int_equal(read_events(r, got, n, &nread), 0);
 	assert_int_equal(nread, n);

@@ -4,9 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 
+#include "jsonpath.h"
 #include "vocab.h"
 
 #define N(a)	(sizeof(a) / sizeof((a)[0]))
@@ -155,6 +158,83 @@ static void test_unique(void **state)
 	assert_int_equal(sro_cmd_fid(sro_cmd_count()), 0);
 }
 
+/* The names sro_cmd_name() gives, "host" (0) first. */
+static const char *cmd_at(unsigned int i)
+{
+	static char buf[16];
+
+	return sro_cmd_name(i ? sro_cmd_fid(i - 1) : 0, buf, sizeof(buf));
+}
+
+/*
+ * The array at @at of schemas/@file is @fn's names from @first to @nr - 1,
+ * in order, then @extra (NULL: none).
+ */
+static void assert_schema_list(const char *file, const char *at, name_fn fn,
+			       unsigned int first, unsigned int nr,
+			       const char *extra)
+{
+	char p[256];
+	struct json_object *top, *a;
+	unsigned int i;
+
+	snprintf(p, sizeof(p), "schemas/%s.schema.json", file);
+	top = json_object_from_file(p);
+	assert_non_null(top);
+	a = json_path(top, at);
+	if (!json_object_is_type(a, json_type_array))
+		fail_msg("%s: no array at %s", p, at);
+	assert_int_equal(json_object_array_length(a), nr - first + !!extra);
+	for (i = first; i < nr; i++)
+		assert_string_equal(json_object_get_string(
+			json_object_array_get_idx(a, i - first)), fn(i));
+	if (extra)
+		assert_string_equal(json_object_get_string(
+			json_object_array_get_idx(a, nr - first)), extra);
+	json_object_put(top);
+}
+
+/*
+ * The vocabularies of the JSON schemas (schemas/) are this one: a name
+ * added, renamed or removed in include/sro_vocab.h fails here until the
+ * schema says so (and its output's version is looked at: docs/cli.md).
+ */
+static void test_schemas_follow_vocabulary(void **state)
+{
+	static const char *const lists[][2] = {
+		{ "sroscope-trace", "$defs.source.enum" },
+		{ "sroscope-replay", "$defs.by_source.required" },
+	};
+	unsigned int i;
+
+	assert_schema_list("sroscope-trace", "$defs.event_name.enum", sro_event_name,
+			   1, SRO_EV_NR, NULL);
+	for (i = 0; i < N(lists); i++)
+		assert_schema_list(lists[i][0], lists[i][1], sro_source_name, 0,
+				   SRO_SRC_NR, NULL);
+	assert_schema_list("sroscope-trace", "$defs.purpose.enum", sro_purpose_name,
+			   0, SRO_PURPOSE_NR, NULL);
+	assert_schema_list("sroscope-leaks", "$defs.purpose.enum", sro_purpose_name,
+			   0, SRO_PURPOSE_NR, NULL);
+	assert_schema_list("sroscope-trace", "$defs.state.enum", sro_state_name,
+			   0, SRO_STATE_NR, NULL);
+	assert_schema_list("sroscope-trace", "$defs.free_reason.enum",
+			   sro_free_reason_name, 0, SRO_FREE_NR, NULL);
+	assert_schema_list("sroscope-trace", "$defs.fail_reason.enum",
+			   sro_fail_reason_name, 0, SRO_FAIL_NR, NULL);
+	assert_schema_list("sroscope-replay",
+			   "$defs.run.properties.failed_by_reason.propertyNames.enum",
+			   sro_fail_reason_name, 0, SRO_FAIL_NR, "op_failed");
+	assert_schema_list("sroscope-trace", "$defs.cmd.anyOf.0.enum", cmd_at, 0,
+			   sro_cmd_count() + 1, NULL);
+	assert_schema_list("sroscope-leaks", "$defs.cmd.anyOf.0.enum", cmd_at, 0,
+			   sro_cmd_count() + 1, NULL);
+	assert_schema_list("sroscope-leaks", "properties.losses.required",
+			   sro_loss_key, 0, SRO_LOSS_NR, "recursion_misses");
+	assert_schema_list("sroscope-leaks", "properties.losses.propertyNames.enum",
+			   sro_loss_key, 0, SRO_LOSS_NR, "recursion_misses");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_names),
 		cmocka_unit_test(test_lookups_follow_lists),
 		cmocka_unit_test(test_unique),
+		cmocka_unit_test(test_schemas_follow_vocabulary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,6 +7,7 @@
 # Run one test: make vm-run CMD='sh tests/vm/t-20-rec.sh'
 # "run.sh real" runs tests/vm/real/ instead: the suite against the real
 # RMM (make real-rmm-test).
+KEEP_OUT=$(cd "$(dirname "$0")" && pwd)/keep-out.sh
 cd "$(dirname "$0")/${1:-.}" || exit 1
 pass=0
 fail=0
@@ -33,5 +34,7 @@ else
 	pass=$((pass + 1))
 	echo "ok $((n + 1)) kernel-log-clean"
 fi
+# The JSON the tests kept, for the host to validate (keep-out.sh).
+sh "$KEEP_OUT"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

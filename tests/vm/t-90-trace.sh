@@ -20,7 +20,8 @@ scope_end rb
 trace_stop
 
 J=/tmp/json.out
-expect_eq "NDJSON lines" "$(nj check $J)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
+expect_eq "NDJSON events" "$(nj_events $J)" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
+keep $J sroscope-trace.t-90.ndjson
 for ev in op_start op_end donate_req alloc alloc_fail donate donate_result \
 	  reclaim free leak delegate fail quarantine; do
 	expect_eq "$ev events (sroscope vs tracefs)" "$(nj count $J event=$ev)" "$(count sro_$ev)"
@@ -37,9 +38,9 @@ for r in $ra $rb; do
 		"$(( ($(truth held $r) + $(truth host $r)) * GRANULE ))"
 done
 expect_eq "REC_CREATE donations named" "$(nj count $J event=donate cmd=REC_CREATE)" 48
-expect_eq "-m 2M: only the 2 MiB block and the stream table" "$(nj count /tmp/big.out)" \
+expect_eq "-m 2M: only the 2 MiB block and the stream table" "$(nj_events /tmp/big.out)" \
 	"$(grep ' sro_donate: \| sro_reclaim: ' /tmp/trace.txt | grep -c 'size=2097152')"
-expect_eq "-R $rb: realm $rb's events only" "$(nj count /tmp/rb.out)" "$(nj count $J realm=$rb)"
+expect_eq "-R $rb: realm $rb's events only" "$(nj_events /tmp/rb.out)" "$(nj count $J realm=$rb)"
 expect_eq "-R $rb: no other realm" "$(nj count /tmp/rb.out realm=$ra)" 0
 grep -q "^LOST" /tmp/json.err && fail "events lost: $(cat /tmp/json.err)"
 check_books

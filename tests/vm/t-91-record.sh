@@ -18,8 +18,8 @@ grep -q "events written to /tmp/run.srotrace" /tmp/rec.err || fail "record: $(ca
 
 sroscope trace /tmp/run.srotrace --json >/tmp/back.out 2>/tmp/back.err ||
 	fail "trace FILE: $(cat /tmp/back.err)"
-n=$(nj check /tmp/live.out)
-expect_eq "events read back" "$(nj check /tmp/back.out)" "$n"
+n=$(nj_events /tmp/live.out)
+expect_eq "events read back" "$(nj_events /tmp/back.out)" "$n"
 expect_eq "events in tracefs" "$n" "$(grep -c ' sro_[a-z_]*: ' /tmp/trace.txt)"
 # Field for field, but the times each tracer takes itself (ts, and a
 # lifetime from two such times) and cpu. Two tracers may see events of two

@@ -28,6 +28,8 @@ emu "realm_destroy $delfail" \
     "realm_create $live" "rec_create $live 1" "pdev_create $live"
 scope_end lk
 scope_end st
+keep /tmp/lk.out sroscope-leaks.t-92.json
+keep /tmp/st.out sroscope-leaks.t-92-stacks.json
 refusals_final off
 R=/tmp/lk.out
 expect_eq "report reliable" "$(nj get $R reliable)" true

@@ -49,6 +49,7 @@ expect_eq "failed creates marked" "$(grep -c '# fails, as recorded' /tmp/faults.
 J=/tmp/faults.json
 sroscope replay /tmp/faults.srotrace -o $J 2>/tmp/faults.err ||
 	fail "replay: $(cat /tmp/faults.err)"
+keep $J sroscope-replay.t-96-faults.json
 rec() { nj get $J "recorded.$1"; }
 expect_eq "recorded: 4 failed creates' requests" "$(rec failed)" 4
 kept=$(( $(rec donated_bytes) - $(rec reclaimed_bytes) ))

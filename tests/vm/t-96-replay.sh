@@ -50,16 +50,19 @@ expect_eq "the link's target" "$(cat /tmp/target)" secret
 # from the network.
 sroscope report /tmp/leaky.json /tmp/smmu.json --json --html /tmp/r.html >/tmp/r.json ||
 	fail "report failed"
+keep /tmp/leaky.json sroscope-replay.t-96-leaky.json
+keep /tmp/smmu.json sroscope-replay.t-96-smmu.json
+keep /tmp/r.json sroscope-report.t-96.json
 for k in 0 1; do
 	R=/tmp/$( [ $k = 0 ] && echo leaky || echo smmu ).json
-	[ -n "$(nj get /tmp/r.json $k.verdict)" ] || fail "no verdict for workload $k"
+	[ -n "$(nj get /tmp/r.json workloads.$k.verdict)" ] || fail "no verdict for workload $k"
 	i=0
 	while [ $i -lt 4 ]; do
 		expect_eq "report $k/$i: served + failed = requests" \
-			"$(( $(nj get /tmp/r.json $k.runs.$i.served) + $(nj get /tmp/r.json $k.runs.$i.failed) ))" \
-			"$(nj get /tmp/r.json $k.runs.$i.requests)"
+			"$(( $(nj get /tmp/r.json workloads.$k.runs.$i.served) + $(nj get /tmp/r.json workloads.$k.runs.$i.failed) ))" \
+			"$(nj get /tmp/r.json workloads.$k.runs.$i.requests)"
 		expect_eq "report $k/$i: held at the end = the emulator's" \
-			"$(nj get /tmp/r.json $k.runs.$i.held_end_bytes)" "$(nj get $R runs.$i.emulator_held_bytes)"
+			"$(nj get /tmp/r.json workloads.$k.runs.$i.held_end_bytes)" "$(nj get $R runs.$i.emulator_held_bytes)"
 		i=$((i + 1))
 	done
 done

@@ -21,7 +21,7 @@ scope_end tr
 scope_end lk
 lost=$(grep -o '[0-9]* events dropped\|lost [0-9]*' /tmp/tr.err | grep -o '[0-9]*' | head -1)
 [ "${lost:-0}" -gt 0 ] || fail "a 4 KiB ring buffer lost nothing in a flood? ($(cat /tmp/tr.err))"
-events=$(wc -l </tmp/tr.out)
+events=$(nj_events /tmp/tr.out)
 echo "ok: trace delivered $events events and says $lost were lost"
 expect_eq "leaks: reliable (its maps lost nothing)" "$(nj get /tmp/lk.out reliable)" true
 expect_eq "leaks: ring buffer losses are not its own" "$(nj get /tmp/lk.out losses.ringbuf_drops)" 0

@@ -96,9 +96,7 @@ int cmd_report(int argc, char **argv)
 			ret = 1;
 		}
 	if (!ret && env.json) {
-		out = json_object_new_array();
-		for (i = 0; i < env.nfiles; i++)
-			json_object_array_add(out, report_json(&w[i]));
+		out = report_json(w, env.nfiles);
 		puts(json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY |
 						    JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(out);

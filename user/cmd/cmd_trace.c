@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * sroscope trace [FILE]: one line per SRO event, live or from a trace
- * file written by "sroscope record"; NDJSON with --json.
+ * file written by "sroscope record"; NDJSON with --json (a header line,
+ * then one event per line: docs/cli.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -128,10 +129,18 @@ static int print_event(void *ctx, const struct sro_event *e)
 	return 0;
 }
 
+/* NDJSON: the format and version once, on the first line, not on each event. */
 static void print_header(void)
 {
-	if (env.json)
+	struct json_object *o;
+
+	if (env.json) {
+		o = format_json_document(TRACE_JSON_FORMAT, TRACE_JSON_VERSION);
+		if (o)
+			puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
 		return;
+	}
 	if (timestamps)
 		printf("%-8s ", "TIME");
 	printf("%-12s %-3s %-13s %s\n", "SECONDS", "CPU", "EVENT", "DETAILS");

@@ -366,12 +366,10 @@ struct json_object *replay_header(const struct plan *p, const char *trace,
 				  uint64_t fragment_mb, uint64_t pool_bytes,
 				  double speed)
 {
-	struct json_object *top = json_object_new_object(), *o;
+	struct json_object *top = format_json_document(REPLAY_RESULTS_FORMAT,
+						       REPLAY_RESULTS_VERSION), *o;
 	const char *base = strrchr(trace, '/');
 
-	json_object_object_add(top, "format", json_object_new_string("sroscope-replay"));
-	json_object_object_add(top, "version",
-			       json_object_new_int(REPLAY_RESULTS_VERSION));
 	json_object_object_add(top, "trace", json_object_new_string(base ? base + 1 : trace));
 	o = json_object_new_object();
 	json_object_object_add(o, "fragment_mb", U64(fragment_mb));

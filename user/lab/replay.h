@@ -94,6 +94,7 @@ void replay_results(struct replay_stats *st, struct json_object *out,
  * named pool alone; version 2 counted the kernel's whole cache of
  * delegated granules as idle; `sroscope report` reads all three.
  */
+#define REPLAY_RESULTS_FORMAT	"sroscope-replay"
 #define REPLAY_RESULTS_VERSION	3
 /*
  * Is @top a results file of version 1 to 3 (docs/replay.md), every field

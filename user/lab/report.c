@@ -247,7 +247,7 @@ int report_load(struct report *w, const char *path, char *err, size_t len)
 	}
 	fmt = json_path(w->top, "format");
 	if (!json_object_is_type(fmt, json_type_string) ||
-	    strcmp(json_object_get_string(fmt), "sroscope-replay")) {
+	    strcmp(json_object_get_string(fmt), REPLAY_RESULTS_FORMAT)) {
 		snprintf(err, len, "%s: not a sroscope replay results file", path);
 		return -1;
 	}
@@ -406,7 +406,7 @@ static struct json_object *spread_json(const struct report_spread *s)
 	return o;
 }
 
-struct json_object *report_json(const struct report *w)
+static struct json_object *workload_json(const struct report *w)
 {
 	struct json_object *o = json_object_new_object(), *a = json_object_new_array(), *r;
 	int i;
@@ -452,6 +452,19 @@ struct json_object *report_json(const struct report *w)
 		json_object_array_add(a, r);
 	}
 	json_object_object_add(o, "policies", a);
+	return o;
+}
+
+struct json_object *report_json(const struct report *w, int n)
+{
+	struct json_object *o = format_json_document(REPORT_JSON_FORMAT,
+						     REPORT_JSON_VERSION);
+	struct json_object *a = json_object_new_array();
+	int i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, workload_json(&w[i]));
+	json_object_object_add(o, "workloads", a);
 	return o;
 }
 

@@ -73,8 +73,14 @@ void report_free(struct report *r);
 
 /* @r's condition line, table and verdict, as `sroscope report` prints them. */
 void report_print(FILE *f, const struct report *r);
-/* @r as one object of `sroscope report --json`'s array. */
-struct json_object *report_json(const struct report *r);
+/*
+ * `sroscope report --json` of @n workloads: a document of format
+ * "sroscope-report" (format.h), one object per workload under
+ * "workloads"; schemas/sroscope-report.schema.json.
+ */
+#define REPORT_JSON_FORMAT	"sroscope-report"
+#define REPORT_JSON_VERSION	1
+struct json_object *report_json(const struct report *w, int n);
 /*
  * The HTML page of @n workloads, written whole to @path (outfile.h: no
  * symbolic link). 0, or -1 with @err saying why.

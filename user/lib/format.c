@@ -340,6 +340,17 @@ static void jadd_range(struct json_object *o, const struct sro_event *e)
 	jadd_str(o, "source", sro_source_name(e->source));
 }
 
+struct json_object *format_json_document(const char *format, int version)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	jadd_str(o, "format", format);
+	jadd_int(o, "version", version);
+	return o;
+}
+
 struct json_object *format_event_json(const struct sro_event *e)
 {
 	struct json_object *o = json_object_new_object();

@@ -63,6 +63,23 @@ int format_event_line(char *buf, size_t len, const struct sro_event *e,
 struct json_object *format_event_json(const struct sro_event *e);
 
 /*
+ * Every JSON document sroscope writes opens with its "format" and an
+ * integer "version", raised when a field is renamed, removed or changes
+ * type, unit or meaning; fields and values added keep the version. The
+ * schemas are schemas/<format>.schema.json (docs/cli.md, "Stability").
+ * format_json_document() makes such an object, the two keys first; NULL
+ * on ENOMEM.
+ */
+struct json_object *format_json_document(const char *format, int version);
+
+/*
+ * `trace --json`: NDJSON whose first line is the header
+ * {"format":"sroscope-trace","version":1}, then one event per line.
+ */
+#define TRACE_JSON_FORMAT	"sroscope-trace"
+#define TRACE_JSON_VERSION	1
+
+/*
  * Command-line values. Sizes: "4096", "4K", "4KiB", "2M", "1G" (binary
  * units). Durations: "500ms", "10s", "2m", "1h", "250us", "100ns"; a bare
  * number is seconds. Return 0, or -EINVAL for anything else (negative,

@@ -332,7 +332,8 @@ static struct json_object *jrealm(const struct leak_report *r,
 struct json_object *leak_report_json(const struct leak_report *r,
 				     leak_stack_fn stack, void *ctx)
 {
-	struct json_object *rep = json_object_new_object();
+	struct json_object *rep = format_json_document(LEAKS_JSON_FORMAT,
+							LEAKS_JSON_VERSION);
 	struct json_object *dest = json_object_new_array();
 	struct json_object *given = json_object_new_array();
 	struct json_object *held = json_object_new_array();

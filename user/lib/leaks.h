@@ -92,7 +92,12 @@ void leak_report_free(struct leak_report *r);
 typedef int (*leak_stack_fn)(void *ctx, int32_t id,
 			     char (*names)[LEAK_SYM_LEN], int max);
 
-/* The report as `leaks --json` prints it. */
+/*
+ * The report as `leaks --json` prints it: a document of format
+ * "sroscope-leaks" (format.h), schemas/sroscope-leaks.schema.json.
+ */
+#define LEAKS_JSON_FORMAT	"sroscope-leaks"
+#define LEAKS_JSON_VERSION	1
 struct json_object *leak_report_json(const struct leak_report *r,
 				     leak_stack_fn stack, void *ctx);
 /* The report as `leaks` prints it. */

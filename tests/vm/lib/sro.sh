@@ -272,6 +272,23 @@ nj() {
 	ndjson "$@" || fail "ndjson $* failed"
 }
 
+# nj_events FILE: the events of a `trace --json` stream; its first line,
+# the header, is checked and not counted.
+nj_events() {
+	[ "$(head -n 1 "$1" | ndjson get - format)" = sroscope-trace ] ||
+		fail "$1: no sroscope-trace header line: $(head -c 200 "$1")"
+	echo $(( $(nj check "$1") - 1 ))
+}
+
+# keep FILE NAME: FILE, JSON sroscope wrote, for the host to validate
+# against schemas/ (tests/host/t-schemas.sh). NAME starts with its format
+# (sroscope-leaks.t-92.json); keep-out.sh prints what was kept at the end
+# of run.sh, and make vm-test takes it out of the console.
+KEEP_DIR=/tmp/keep
+keep() {
+	mkdir -p "$KEEP_DIR" && cp "$1" "$KEEP_DIR/$2" || fail "keep $1 $2 failed"
+}
+
 # The human size top prints: as format_bytes() (user/lib/format.c).
 human() {
 	awk -v b="$1" 'BEGIN { split("B KiB MiB GiB", u, " "); i = 1; d = b
