@@ -523,6 +523,7 @@ static void test_owners(void **state)
 	assert_int_equal(json_object_array_length(v), 2);
 	assert_int_equal(json_object_get_int(json_object_object_get(
 		json_object_array_get_idx(v, 1), "realm")), 40);
+	keep_json(LEAKS_JSON_FORMAT, json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY));
 	json_object_put(j);
 
 	f = open_memstream(&out, &len);
