@@ -46,6 +46,9 @@ for r in $ra $rb; do
 	got=$(awk -v r=$r '$1 == r { print $2, $3 }' /tmp/top.last)
 	expect_eq "top: realm $r held" "$got" "$want"
 done
+# The VMM column, from the kernel's accounts: this shell made the realms.
+expect_eq "top: realm $ra's VMM" "$(awk -v r=$ra '$1 == r { print $NF }' /tmp/top.last)" \
+	"$(cat /proc/$$/comm)[$$]"
 expect_eq "top: realm $ra ranks first" "$(awk '$1 == "REALM" { getline; print $1 }' /tmp/top.last)" "$ra"
 grep -q "^sroscope top: 2 realms" /tmp/top.last || fail "top header"
 check_books

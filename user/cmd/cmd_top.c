@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "common.h"
 #include "format.h"
+#include "realms.h"
 #include "tracer.h"
 
 static struct {
@@ -96,8 +97,11 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 	double secs = prev ? (s->ts - prev->ts) / 1e9 : 0;
 	char b[SRO_SRC_NR + 2][32], r1[32], r2[32], age[32];
 	uint64_t total = 0, fails = 0;
+	const struct realm_acct *a;
+	struct realm_accts accts;
 	struct row *rows;
 	size_t i, n = s->nrealms;
+	char vmm[160];
 	int k;
 
 	rows = calloc(n ? n : 1, sizeof(*rows));
@@ -120,6 +124,9 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 	}
 	oldest_per_realm(s, rows);
 	qsort(rows, n, sizeof(*rows), cmp_held);
+	/* The kernel's accounts name each realm's VMM; none: no column. */
+	if (realm_accts_read(REALMS_SYSFS, REALMS_CGROUP_ROOT, &accts))
+		memset(&accts, 0, sizeof(accts));
 
 	if (!env.noclear)
 		printf("\033[2J\033[H");
@@ -135,9 +142,9 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 		       (unsigned long long)s->sources[k].fallbacks);
 	printf("\n");
 	snapshot_print_losses(stdout, s);
-	printf("\n%-8s %10s %10s %10s %10s %11s %11s %6s %10s %9s %s\n", "REALM",
+	printf("\n%-8s %10s %10s %10s %10s %11s %11s %6s %10s %9s %-9s %s\n", "REALM",
 	       "HELD", "EXACT", "CONTIG", "POOL", "DONATE/s", "RECLAIM/s",
-	       "FAILS", "GIVEN-UP", "OLDEST", "STATE");
+	       "FAILS", "GIVEN-UP", "OLDEST", "STATE", accts.present ? "VMM" : "");
 	for (i = 0; i < n && i < env.rows; i++) {
 		const struct sro_realm_stats *r = rows[i].s;
 
@@ -150,12 +157,20 @@ static void show(const struct snapshot *s, const struct snapshot *prev,
 			format_ns(age, sizeof(age), s->ts - rows[i].oldest_ts);
 		else
 			strcpy(age, "-");
-		printf("%-8u %10s %10s %10s %10s %11s %11s %6llu %10s %9s %s\n",
+		/* "qemu-system-aar[4242] vm1.scope" */
+		a = realm_acct_find(&accts, rows[i].realm);
+		vmm[0] = '\0';
+		if (a)
+			snprintf(vmm, sizeof(vmm), "%s[%d]%s%s", a->owner.comm,
+				 a->owner.pid, a->owner.unit[0] ? " " : "",
+				 a->owner.unit);
+		printf("%-8u %10s %10s %10s %10s %11s %11s %6llu %10s %9s %-9s %s\n",
 		       rows[i].realm, b[SRO_SRC_NR], b[0], b[1], b[2], r1, r2,
 		       (unsigned long long)src_sum(r->alloc_fails),
 		       format_bytes(b[SRO_SRC_NR + 1], sizeof(b[0]), r->leaked), age,
-		       r->destroyed_ts ? "destroyed" : "live");
+		       r->destroyed_ts ? "destroyed" : "live", vmm);
 	}
+	realm_accts_free(&accts);
 	free(rows);
 	fflush(stdout);
 }
