@@ -67,6 +67,23 @@ local g = import 'lib.libsonnet';
                       'sum by (le) (%s)' % q.m('sroscope_outstanding_age_seconds_bucket')),
           ]],
           [8, [
+            g.table('Leaks by VMM: kept at destroy',
+                    "Destroyed realms still holding memory, by the kernel's own accounts (complete whenever sroscope started), with the VMM that created each: pid, comm, cgroup and systemd unit.",
+                    'bytes',
+                    'sort_desc((%s * on(instance, realm) %s) * on(instance, realm) group_left(pid, comm, cgroup, unit) %s)' % [
+                      q.m('sroscope_kernel_realm_held_bytes'),
+                      q.m('sroscope_kernel_realm_gone'),
+                      q.m('sroscope_realm_info'),
+                    ]),
+            g.table('Leaks by VMM: given up',
+                    "Bytes of each realm the host gave up for good (the RMM refused to undelegate them), by the kernel's own accounts, with the VMM that created the realm.",
+                    'bytes',
+                    'sort_desc(%s * on(instance, realm) group_left(pid, comm, cgroup, unit) %s)' % [
+                      q.m('sroscope_kernel_realm_given_up_bytes_total'),
+                      q.m('sroscope_realm_info'),
+                    ]),
+          ]],
+          [8, [
             g.timeseries('Held longer than 1 h and 1 day',
                          'Bytes in blocks the RMM has held for more than an hour and more than a day.',
                          'bytes',

@@ -56,7 +56,7 @@ report() {
 	truth_line "$1" swaps "$(stat policy_swaps)"
 }
 
-sroscope export -l 0.0.0.0:29435 >/tmp/ex.out 2>/tmp/ex.err &
+sroscope export -l 0.0.0.0:29435 --accounts-interval 1s >/tmp/ex.out 2>/tmp/ex.err &
 EX=$!
 i=0
 until grep -q "Hit Ctrl-C" /tmp/ex.err 2>/dev/null; do
