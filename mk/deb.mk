@@ -19,7 +19,7 @@ DEB_VMROOT := build/x86_64/vmroot
 DEB_INPUTS = $(DEB_VMROOT)/bin/sroscope \
 	$(wildcard $(DEB_VMROOT)/lib/sroscope/policies/*.bpf.o) \
 	$(patsubst man/%.scd,build/man/%,$(wildcard man/*.scd)) \
-	completions/sroscope dashboards/grafana dashboards/prometheus schemas \
+	completions/sroscope dashboards/grafana dashboards/prometheus dashboards/mixin schemas \
 	packaging/systemd packaging/etc README.md docs kernel/README.md
 
 .PHONY: deb deb-deps deb-check-version

@@ -130,6 +130,18 @@ if [ "$(( $(stat held_bytes) + $(stat host_bytes) ))" != "$((held * GRANULE))" ]
 fi
 books_agree
 expect_eq "kernel held = emulator held (bytes)" "$(( $(stat held_bytes) + $(stat host_bytes) ))" "$((held * GRANULE))"
+# The kernel's per-realm accounts (its xarray of realms) add up to its
+# per-CPU totals, after every fault: nothing counted twice or lost.
+K=/sys/kernel/sro
+expect_eq "per-realm held = total held (/sys/kernel/sro, bytes)" \
+	"$(cat $K/realms/*/held_bytes 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')" \
+	"$(cat $K/held_bytes)"
+# Given up in all also counts blocks the host had not donated yet.
+gu=$(cat $K/realms/*/given_up_bytes 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+[ "$gu" -le "$(cat $K/given_up_bytes)" ] ||
+	fail "the realms gave up $gu bytes, more than the $(cat $K/given_up_bytes) given up in all"
+echo "ok: per-realm given up ($gu) within the total ($(cat $K/given_up_bytes))"
+expect_eq "realms without accounts" "$(cat $K/realms_untracked)" 0
 expect_eq "double frees" "$(( $(stat double_frees) - base_double ))" 0
 expect_eq "bad reclaims" "$(( $(stat bad_reclaims) - base_bad ))" 0
 expect_eq "emulator protocol errors" "$(truth protocol_errors)" 0
