@@ -151,7 +151,7 @@ void realm_metrics_write(FILE *f, const struct realm_accts *a, size_t max)
 	l[0].value = "gone";
 	prom_u64(f, "sroscope_kernel_realms", l, 1, gone);
 	prom_scalar(f, "sroscope_kernel_realms_untracked", "gauge",
-		    "Realms the kernel could not give accounts of their own (its limit is 4096): in the totals only.",
+		    "Realms the kernel accounts for without a directory of their own (over 4096, or sysfs could not make one): in the totals, not in these series.",
 		    a->untracked);
 	free(order);
 }
