@@ -97,8 +97,8 @@ char *format_ns_fine(char *buf, size_t len, double ns)
  * The line writer of `sroscope trace`: every printed event goes through
  * it, so it formats by hand, unchecked into a buffer known to be large
  * enough (no vsnprintf, no floating point, no bounds test per field).
- * make bench's print_cost: 147 ns per line, was about 500 (docs/
- * benchmarks.md). Each writer returns the end of what it wrote.
+ * make bench's print_cost: 88 ns a line (docs/benchmarks.md). Each
+ * writer returns the end of what it wrote.
  */
 static char *w_mem(char *p, const char *s, size_t n)
 {
