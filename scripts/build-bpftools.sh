@@ -14,24 +14,18 @@ set -eu
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
 OUT=$CACHE/bpftools
-SRC=$CACHE/bpftools-src
+# The kernel tree the test kernels build from: the series touches nothing
+# under tools/, and unpacking the tarball again would cost as much as the
+# build. Everything built goes to $OUT, so the tree stays clean.
+SRC=$CACHE/linux
 
 if [ -x "$OUT/bin/bpftool" ] && [ -f "$OUT/lib/libbpf.a" ]; then
 	echo "$OUT"
 	exit 0
 fi
 
+"$REPO/scripts/kernel-build.sh" --prepare-only >&2
 mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/include" "$OUT/libbpf-build" "$OUT/bpftool-build"
-if [ ! -d "$SRC/tools/lib/bpf" ]; then
-	rm -rf "$SRC"
-	mkdir -p "$SRC"
-	# Only the user-space tools are needed, not the whole kernel tree.
-	tar -xf /usr/src/linux-source-6.12.tar.xz -C "$SRC" --strip-components=1 \
-		linux-source-6.12/tools linux-source-6.12/scripts \
-		linux-source-6.12/include linux-source-6.12/kernel/bpf \
-		linux-source-6.12/Makefile linux-source-6.12/arch/x86/include \
-		linux-source-6.12/arch/arm64/include
-fi
 
 J=$(nproc)
 make -s -C "$SRC/tools/lib/bpf" -j"$J" BUILD_STATIC_ONLY=1 \

@@ -16,8 +16,8 @@ if [ -f "$OUT/lib/libbpf.a" ]; then
 	echo "$OUT"
 	exit 0
 fi
-"$REPO/scripts/build-bpftools.sh" >/dev/null	# unpacks the sources
-SRC=$CACHE/bpftools-src
+"$REPO/scripts/build-bpftools.sh" >/dev/null	# the tree, and the headers
+SRC=$CACHE/linux
 mkdir -p "$OUT/build"
 make -s -C "$SRC/tools/lib/bpf" -j"$(nproc)" CC="${CROSS}gcc" \
 	LD="${CROSS}ld" AR="${CROSS}ar" \
