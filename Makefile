@@ -51,9 +51,12 @@ all: tools
 help:
 	$(Q)sed -n '2,/^$$/p' Makefile
 
-# Debian packages; idempotent and quick when everything is there.
+# Debian packages; idempotent and quick when everything is there. make
+# demo installs only what it needs (DEPS_ARGS), so a first demo starts
+# sooner; make test installs the rest.
+DEPS_ARGS ?=
 deps:
-	$(Q)scripts/install-deps.sh
+	$(Q)scripts/install-deps.sh $(DEPS_ARGS)
 
 # DEBUG=1: the sanitizer kernel (KASAN, kmemleak, lockdep, fault injection).
 DEBUG ?= 0
@@ -82,6 +85,7 @@ vm-test: kernel tools
 # The exporter in the VM is this host's 127.0.0.1:29435; DEMO_SERVE=SECONDS
 # keeps it serving at the end, for a Prometheus on this host to scrape.
 DEMO_SERVE ?= 0
+demo: DEPS_ARGS = --demo $(ARCH)
 demo: kernel tools
 	$(Q)VM_HOSTFWD="tcp:127.0.0.1:29435-:29435" VM_TIMEOUT=$$((600 + $(DEMO_SERVE))) \
 		scripts/vm-run.sh $(ARCH) 'DEMO_SERVE=$(DEMO_SERVE) sroscope-demo'

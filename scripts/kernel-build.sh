@@ -131,6 +131,10 @@ MAKE="make -C $TREE O=$BUILD ARCH=$KARCH -j$(nproc) KCFLAGS=$KCFLAGS"
 if command -v ccache >/dev/null; then
 	MAKE="$MAKE CC=ccache\ ${CROSS}gcc"
 	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	# Depend mode: a miss costs no extra preprocessor run. In ccache's
+	# default mode a first build from an empty cache took 459 s here
+	# against 294 s in this mode (docs/first-hour.md).
+	export CCACHE_DEPEND=1
 fi
 [ -n "$CROSS" ] && MAKE="$MAKE CROSS_COMPILE=$CROSS"
 MAKE="$MAKE$NOTRACE"
