@@ -27,12 +27,17 @@ fi
 "$REPO/scripts/kernel-build.sh" --prepare-only >&2
 mkdir -p "$OUT/bin" "$OUT/lib" "$OUT/include" "$OUT/libbpf-build" "$OUT/bpftool-build"
 
+. "$REPO/scripts/lib/progress.sh"
+LOG=$OUT/build.log
+: >"$LOG"
 J=$(nproc)
-make -s -C "$SRC/tools/lib/bpf" -j"$J" BUILD_STATIC_ONLY=1 \
+# About a minute the first time, quiet but for a line every 30 s; the
+# compilers' output goes to the log, shown if a step fails.
+progress_run "building libbpf (log: $LOG)" "$LOG" \
+	make -C "$SRC/tools/lib/bpf" -j"$J" BUILD_STATIC_ONLY=1 \
 	OUTPUT="$OUT/libbpf-build/" DESTDIR="$OUT" prefix= libdir=/lib \
-	includedir=/include install >/dev/null
-make -s -C "$SRC/tools/bpf/bpftool" -j"$J" \
-	OUTPUT="$OUT/bpftool-build/" >/dev/null 2>&1 ||
+	includedir=/include install
+progress_run "building bpftool" "$LOG" \
 	make -C "$SRC/tools/bpf/bpftool" -j"$J" OUTPUT="$OUT/bpftool-build/"
 cp "$OUT/bpftool-build/bpftool" "$OUT/bin/bpftool"
 # The UAPI headers libbpf 1.5 was written against (Debian 12's are 6.1).

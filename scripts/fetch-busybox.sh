@@ -21,7 +21,10 @@ if [ ! -x "$OUT/bin/busybox" ]; then
 		apt-get update -qq >&2 || true
 	fi
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq "busybox-static:$DEB_ARCH" >&2)
+	# As root: apt's _apt user cannot write into a root's mktemp directory
+	# (apt would say so, then download as root anyway).
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root \
+		"busybox-static:$DEB_ARCH" >&2)
 	rm -rf "$OUT"
 	dpkg-deb -x "$tmp"/busybox-static_*.deb "$OUT"
 	rm -rf "$tmp"

@@ -151,7 +151,7 @@ After=multi-user.target
 Type=oneshot
 WorkingDirectory=/sroscope
 Environment=PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
-ExecStart=/bin/sh -c 'sh /cmd >/dev/hvc0 2>&1 </dev/null; echo "@@SROSCOPE-EXIT=$?@@" >/dev/console; systemctl reboot -ff'
+ExecStart=/bin/sh -c 'echo @@SROSCOPE-START@@ >/dev/console; sh /cmd >/dev/hvc0 2>&1 </dev/null; echo "@@SROSCOPE-EXIT=$?@@" >/dev/console; systemctl reboot -ff'
 UNIT
 	ln -s ../sroscope-vm.service "$S/multi-user.target.wants/"
 	ln -s /dev/null "$S/serial-getty@.service"
@@ -195,6 +195,7 @@ while [ ! -e /dev/hvc0 ] && [ $i -lt 100 ]; do
 	i=$((i + 1))
 done
 out=$(ls /dev/hvc0 2>/dev/null || echo /dev/console)
+echo @@SROSCOPE-START@@ >/dev/console
 sh /cmd >"$out" 2>&1 </dev/null
 echo "@@SROSCOPE-EXIT=$?@@" >/dev/console
 reboot -f
@@ -248,6 +249,19 @@ if [ "$RMM" = real ]; then
 else
 	set -- -kernel "$IMAGE" -initrd "$WORK/initramfs.gz"
 fi
+# A slow boot (the sanitizer kernel under TCG: about 40 s) says so every
+# 30 s until the guest writes that it starts the command.
+BOOT_TICK=""
+if [ "${VM_CONSOLE:-0}" != 1 ]; then
+	(
+		t0=$(date +%s)
+		while sleep 30 >/dev/null 2>&1 && kill -0 $$ 2>/dev/null &&
+			! grep -qs @@SROSCOPE-START@@ "$LOG"; do
+			echo "vm-run: booting the $ARCH VM, $(($(date +%s) - t0)) s" >&2
+		done
+	) &
+	BOOT_TICK=$!
+fi
 rc=0
 # shellcheck disable=SC2086
 timeout "$TIMEOUT" $QEMU -accel "${VM_ACCEL:-tcg}" -smp "$CPUS" -m "$MEM" \
@@ -256,6 +270,7 @@ timeout "$TIMEOUT" $QEMU -accel "${VM_ACCEL:-tcg}" -smp "$CPUS" -m "$MEM" \
 	-device virtio-serial-pci \
 	-chardev file,id=out,path=/dev/stdout,append=on \
 	-device virtconsole,chardev=out $NET ${VM_QEMU_ARGS:-} </dev/null || rc=$?
+[ -z "$BOOT_TICK" ] || kill "$BOOT_TICK" 2>/dev/null || true
 [ "$rc" = 124 ] && { echo "vm-run: timed out after $TIMEOUT s" >&2; exit 124; }
 [ "${VM_CONSOLE:-0}" = 1 ] && exit 0
 status=$(sed -n 's/.*@@SROSCOPE-EXIT=\([0-9]*\)@@.*/\1/p' "$LOG" | tail -1)

@@ -43,9 +43,12 @@ fail() {
 	failures=$((failures + 1))
 }
 die() {
+	progress_stop
 	echo "FAIL: deb: $*"
 	exit 1
 }
+PROGRESS_NAME=deb
+. "$REPO/scripts/lib/progress.sh"
 
 [ "$(id -u)" = 0 ] || die "needs root (chroot and mounts): sudo $0 $*"
 [ -f "$DEB" ] || die "no $DEB (make deb)"
@@ -126,11 +129,14 @@ if [ ! -f "$BASE" ] || [ -n "$(find "$BASE" -mtime +"$MAX_DAYS")" ]; then
 	mkdir -p "$CHROOT_CACHE"
 	BUILD_TMP=$(mktemp -d "$CHROOT_CACHE/new.XXXXXX")
 	echo "ok: debootstrap --variant=minbase bookworm $MIRROR (a few minutes, once)"
+	# A line every 30 s with debootstrap's last step.
+	progress_start debootstrap "tail -1 '$BUILD_TMP/log'"
 	if ! debootstrap --variant=minbase bookworm "$BUILD_TMP/root" "$MIRROR" \
 		>"$BUILD_TMP/log" 2>&1; then
 		tail -20 "$BUILD_TMP/log"
 		die "debootstrap failed (log above)"
 	fi
+	progress_stop
 	umount_under "$BUILD_TMP" || die "debootstrap left mounts under $BUILD_TMP"
 	# debootstrap leaves the archive's package lists: apt works offline
 	# of an update until they are stale (then this is made again).

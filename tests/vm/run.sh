@@ -16,7 +16,18 @@ for t in ./t-*.sh; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
 	start=$(date +%s)
-	if sh "$t" >"/tmp/$name.log" 2>&1; then
+	# A test that runs long says so every 30 s (a TAP comment).
+	(
+		while sleep 30 >/dev/null 2>&1; do
+			echo "# $name: running, $(($(date +%s) - start)) s"
+		done
+	) &
+	tick=$!
+	st=0
+	sh "$t" >"/tmp/$name.log" 2>&1 || st=$?
+	kill "$tick"
+	wait "$tick" 2>/dev/null
+	if [ "$st" = 0 ]; then
 		pass=$((pass + 1))
 		echo "ok $n $name ($(($(date +%s) - start)) s)"
 	else

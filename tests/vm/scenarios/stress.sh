@@ -58,6 +58,7 @@ rm -f /tmp/stop
 SWAPPER=$!
 
 start=$(date +%s)
+echo "stress: tracer, exporter and policy swaps running; $OPS operations from $(nproc) CPUs"
 # A long run says how far it is every 30 s (the kernel's operation count).
 (
 	while sleep 30 && [ ! -f /tmp/stop ]; do
