@@ -154,11 +154,10 @@ test: deps
 # from every CPU with every fault mode and failing allocations, policies
 # swapped, tracer and exporter running; then every granule accounted.
 # make stress runs 10^7; make test runs STRESS_TEST_OPS (3 to 6 minutes).
-# Under TCG on 2 CPUs it ran 3,000 operations in 349 s beside a kernel
-# build (2026-12-06; 40 a second alone on 2026-11-26, before the busy,
-# blocked, fail_late and regroup fault modes and the books rework; which
-# slowed it is not measured); the time-out allows 8 a second (60,000:
-# 2 h 35 min; 10^7: two weeks).
+# Under TCG on 2 CPUs it ran 3,000 operations in 100 s on idle cores
+# (2026-12-07, in a cold make test; 349 s beside a kernel build on
+# 2026-12-06); the time-out allows 8 a second (60,000: 2 h 35 min; 10^7:
+# two weeks).
 STRESS_OPS ?= 10000000
 STRESS_TEST_OPS ?= 3000
 stress:
