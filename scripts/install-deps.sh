@@ -15,9 +15,10 @@ set -eu
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
 LOG=$CACHE/install-deps.log
 
-# The demo: build a kernel and sroscope, boot them with busybox.
+# The demo: build a kernel and sroscope, boot them with busybox. python3:
+# the kernel's libbpf generates its helper definitions with a script.
 DEMO_PKGS="build-essential bc bison flex cpio kmod xz-utils rsync git ccache
-file libelf-dev libssl-dev zlib1g-dev dwarves pkg-config
+file libelf-dev libssl-dev zlib1g-dev dwarves pkg-config python3
 libjson-c-dev libmicrohttpd-dev libcap-dev libseccomp-dev libcap2-bin
 clang llvm busybox-static linux-source-6.12"
 # arm64: the cross compiler and the libraries sroscope links (multiarch).
