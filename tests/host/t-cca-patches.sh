@@ -17,7 +17,15 @@
 set -u
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${SROSCOPE_CACHE:-$HOME/.cache/sroscope}
-fail() { echo "  FAIL    cca-patches: $*"; exit 1; }
+fail() {
+	progress_stop
+	echo "  FAIL    cca-patches: $*"
+	exit 1
+}
+PROGRESS_NAME=cca-patches
+. "$REPO/scripts/lib/progress.sh"
+# 15 to 40 s (the set is made from the series with git, checkpatch twice).
+progress_start "checking the CCA host-tree set"
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 
@@ -159,4 +167,5 @@ applies_on "$W/prem" "$W/maint.patch" "patch 1's MAINTAINERS hunk"
 CP=$CACHE/linux/scripts/checkpatch.pl
 out=$("$CP" --strict -q "$p2" 2>&1) || fail "checkpatch on patch 2: $out"
 out=$("$CP" --strict -q "$p1" 2>&1) || fail "checkpatch on patch 1: $out"
+progress_stop
 echo "  PASS    cca-patches: $n shared files identical to the 6.12 series, each in patch 1's MAINTAINERS entry, glue in rmi.c/Kconfig/Makefile only, hunks well-formed and fuzz-free on their preimage, checkpatch clean"
