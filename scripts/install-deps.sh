@@ -40,16 +40,20 @@ python3-jsonschema"
 QEMU_X86="qemu-system-x86 qemu-system-common qemu-system-data"
 QEMU_ARM="qemu-system-arm qemu-system-common qemu-system-data"
 QEMU_MIN=1:8
+# The VMs' virtio-net ROM (efi-virtio.rom): qemu-system-x86 depends on it,
+# qemu-system-arm only recommends it. From bookworm, not checked against
+# QEMU_MIN.
+QEMU_ROMS=ipxe-qemu
 
 if [ "${1:-}" = "--demo" ]; then
 	case "${2:-}" in
 	x86_64) PKGS=$DEMO_PKGS QEMU_PKGS=$QEMU_X86 ;;
-	arm64) PKGS="$DEMO_PKGS $ARM64_PKGS" QEMU_PKGS=$QEMU_ARM ;;
+	arm64) PKGS="$DEMO_PKGS $ARM64_PKGS $QEMU_ROMS" QEMU_PKGS=$QEMU_ARM ;;
 	*) echo "install-deps: --demo x86_64|arm64, not '${2:-}'" >&2; exit 2 ;;
 	esac
 	shift 2
 else
-	PKGS="$DEMO_PKGS $ARM64_PKGS $TEST_PKGS"
+	PKGS="$DEMO_PKGS $ARM64_PKGS $TEST_PKGS $QEMU_ROMS"
 	QEMU_PKGS="qemu-system-arm qemu-system-x86 qemu-system-common qemu-system-data"
 fi
 PKGS="$PKGS $*"
