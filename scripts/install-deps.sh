@@ -54,7 +54,7 @@ if [ "${1:-}" = "--demo" ]; then
 	shift 2
 else
 	PKGS="$DEMO_PKGS $ARM64_PKGS $TEST_PKGS $QEMU_ROMS"
-	QEMU_PKGS="qemu-system-arm qemu-system-x86 qemu-system-common qemu-system-data"
+	QEMU_PKGS="qemu-system-arm $QEMU_X86"
 fi
 PKGS="$PKGS $*"
 
